@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mem_sampling: hardware memory access sampling for the kernel's own use.
+ *
+ * A provider (a PMU driver such as Arm SPE; AMD IBS or Intel PEBS could be
+ * others) samples the loads and stores of user tasks and hands the decoded
+ * samples to the core as struct mem_sampling_record, in per-CPU batches.
+ * The core attributes every batch to the task that made the accesses and
+ * passes it to the registered consumers (NUMA balancing, the
+ * mem_sampling:mem_sampling_record tracepoint).
+ *
+ * This header is the whole contract between providers, the core and
+ * consumers.  See Documentation/admin-guide/mm/mem_sampling.rst.
+ */
+#ifndef _LINUX_MEM_SAMPLING_H
+#define _LINUX_MEM_SAMPLING_H
+
+#include <linux/types.h>
+#include <linux/bits.h>
+#include <linux/list.h>
+
+/* What kind of operation the sampled instruction was. */
+enum mem_sampling_op {
+	MEM_SAMPLING_OP_OTHER,
+	MEM_SAMPLING_OP_LOAD,
+	MEM_SAMPLING_OP_STORE,
+	MEM_SAMPLING_OP_BRANCH,
+};
+
+/* Bits of mem_sampling_record.events: what the sampled operation did. */
+#define MEM_SAMPLING_EVENT_RETIRED		BIT(0)
+#define MEM_SAMPLING_EVENT_L1D_ACCESS		BIT(1)
+#define MEM_SAMPLING_EVENT_L1D_MISS		BIT(2)
+#define MEM_SAMPLING_EVENT_LLC_ACCESS		BIT(3)
+#define MEM_SAMPLING_EVENT_LLC_MISS		BIT(4)
+#define MEM_SAMPLING_EVENT_TLB_ACCESS		BIT(5)
+#define MEM_SAMPLING_EVENT_TLB_WALK		BIT(6)
+#define MEM_SAMPLING_EVENT_REMOTE_ACCESS	BIT(7)
+#define MEM_SAMPLING_EVENT_MISPREDICT		BIT(8)
+#define MEM_SAMPLING_EVENT_NOT_TAKEN		BIT(9)
+
+/* Bits of mem_sampling_record.flags: which fields hold a value. */
+#define MEM_SAMPLING_RECORD_VADDR_VALID		BIT(0)
+#define MEM_SAMPLING_RECORD_PADDR_VALID		BIT(1)
+#define MEM_SAMPLING_RECORD_PC_VALID		BIT(2)
+#define MEM_SAMPLING_RECORD_CONTEXT_VALID	BIT(3)
+#define MEM_SAMPLING_RECORD_TIMESTAMP_VALID	BIT(4)
+#define MEM_SAMPLING_RECORD_TOTAL_LAT_VALID	BIT(5)
+#define MEM_SAMPLING_RECORD_ISSUE_LAT_VALID	BIT(6)
+#define MEM_SAMPLING_RECORD_XLAT_LAT_VALID	BIT(7)
+#define MEM_SAMPLING_RECORD_DATA_SOURCE_VALID	BIT(8)
+/* The physical address was reported as non-secure (Arm: NS bit). */
+#define MEM_SAMPLING_RECORD_PADDR_NS		BIT(9)
+/* The record was cut short (end of buffer); fields may be missing. */
+#define MEM_SAMPLING_RECORD_TRUNCATED		BIT(10)
+
+/**
+ * struct mem_sampling_record - one sampled memory access, decoded.
+ * @vaddr:		data virtual address (tag byte removed).
+ * @paddr:		data physical address.
+ * @pc:			address of the sampled instruction.
+ * @timestamp:		provider timestamp (Arm: generic timer or PMU count).
+ * @context_id:		hardware context id (Arm: CONTEXTIDR_EL1, the pid).
+ * @events:		MEM_SAMPLING_EVENT_* bits.
+ * @flags:		MEM_SAMPLING_RECORD_* bits: which fields are valid.
+ * @total_latency:	cycles from dispatch to completion.
+ * @issue_latency:	cycles from dispatch to issue.
+ * @translation_latency: cycles spent in address translation.
+ * @data_source:	provider-specific data source code.
+ * @op:			enum mem_sampling_op.
+ * @op_subclass:	provider-specific subclass of @op (Arm: LDST subclass).
+ * @vaddr_tag:		top byte of the data virtual address (Arm: TBI tag).
+ *
+ * Producers fill only what the hardware reported and say so in @flags.
+ */
+struct mem_sampling_record {
+	u64 vaddr;
+	u64 paddr;
+	u64 pc;
+	u64 timestamp;
+	u64 context_id;
+	u32 events;
+	u32 flags;
+	u16 total_latency;
+	u16 issue_latency;
+	u16 translation_latency;
+	u16 data_source;
+	u8 op;
+	u8 op_subclass;
+	u8 vaddr_tag;
+	u8 reserved;
+};
+
+struct task_struct;
+
+/* Bits of mem_sampling_provider_caps.flags. */
+#define MEM_SAMPLING_CAP_PADDR		BIT(0)	/* reports physical addresses */
+#define MEM_SAMPLING_CAP_LATENCY	BIT(1)	/* reports latencies, filters on them */
+#define MEM_SAMPLING_CAP_DATA_SOURCE	BIT(2)	/* reports where data came from */
+#define MEM_SAMPLING_CAP_FILTER_OP	BIT(3)	/* can sample only loads or stores */
+
+/**
+ * struct mem_sampling_provider_caps - what a provider can do, fixed at probe.
+ * @flags:		MEM_SAMPLING_CAP_* bits.
+ * @min_interval:	smallest sampling interval, in operations.
+ * @max_interval:	largest sampling interval, in operations.
+ * @max_latency_filter:	largest minimum-latency filter value, in cycles.
+ * @min_buffer_size:	smallest per-CPU buffer, in bytes.
+ * @max_buffer_size:	largest per-CPU buffer, in bytes.
+ */
+struct mem_sampling_provider_caps {
+	unsigned long flags;
+	u32 min_interval;
+	u32 max_interval;
+	u32 max_latency_filter;
+	u32 min_buffer_size;
+	u32 max_buffer_size;
+};
+
+/* Bits of mem_sampling_config.op_filter; 0 samples every operation. */
+#define MEM_SAMPLING_FILTER_LOAD	BIT(0)
+#define MEM_SAMPLING_FILTER_STORE	BIT(1)
+
+/**
+ * struct mem_sampling_config - the tunables, validated by the core against
+ * the provider's capabilities before the provider sees them.
+ * @interval:		sample one operation in @interval.
+ * @min_latency:	only sample operations at least this many cycles long.
+ * @op_filter:		MEM_SAMPLING_FILTER_* bits.
+ * @buffer_size:	per-CPU buffer size in bytes.
+ * @paddr:		collect physical addresses.
+ */
+struct mem_sampling_config {
+	u32 interval;
+	u32 min_latency;
+	u32 op_filter;
+	u32 buffer_size;
+	bool paddr;
+};
+
+/**
+ * struct mem_sampling_provider_ops - what the core asks of a provider.
+ *
+ * @start, @stop and @drain run on the CPU they act on, with interrupts
+ * disabled (from the scheduler's context switch path or an IPI); they must
+ * not sleep and should do nothing when nothing changes.
+ *
+ * @configure:	apply @cfg to every CPU.  Process context, may sleep; the
+ *		core has stopped sampling everywhere before calling it.
+ * @start:	start or retarget sampling on this CPU for @task (user space
+ *		only).  Records taken from now on belong to @task.
+ * @stop:	stop sampling on this CPU.  Buffered records stay buffered.
+ * @drain:	hand every completed record buffered on this CPU to the core
+ *		(mem_sampling_records_add()) now.
+ */
+struct mem_sampling_provider_ops {
+	int (*configure)(const struct mem_sampling_config *cfg);
+	void (*start)(struct task_struct *task);
+	void (*stop)(void);
+	void (*drain)(void);
+};
+
+/**
+ * struct mem_sampling_provider - a registered source of samples.
+ * @name:	shown in sysfs and the kernel log.
+ * @ops:	see struct mem_sampling_provider_ops.
+ * @caps:	see struct mem_sampling_provider_caps.
+ */
+struct mem_sampling_provider {
+	const char *name;
+	const struct mem_sampling_provider_ops *ops;
+	struct mem_sampling_provider_caps caps;
+};
+
+/**
+ * struct mem_sampling_consumer - a user of samples.
+ * @name:		for counters and messages.
+ * @handle_batch:	called for each batch of records made by @task on this
+ *			CPU.  Hard interrupt context or the scheduler's
+ *			context switch path, interrupts disabled, under RCU:
+ *			must not sleep or allocate with anything but
+ *			GFP_ATOMIC (better: not at all).  @task may be dying;
+ *			it is valid for the duration of the call only.
+ * @node:		core's list linkage.
+ */
+struct mem_sampling_consumer {
+	const char *name;
+	void (*handle_batch)(struct task_struct *task,
+			     const struct mem_sampling_record *records,
+			     unsigned int nr);
+	struct list_head node;
+};
+
+#ifdef CONFIG_MEM_SAMPLING
+int mem_sampling_register_provider(struct mem_sampling_provider *provider);
+void mem_sampling_unregister_provider(struct mem_sampling_provider *provider);
+int mem_sampling_register_consumer(struct mem_sampling_consumer *consumer);
+void mem_sampling_unregister_consumer(struct mem_sampling_consumer *consumer);
+
+/*
+ * Providers call these on the CPU that took the samples, interrupts
+ * disabled: add records one by one, then flush once per interrupt or
+ * drain.  Records are attributed to the task the provider was last
+ * started for on this CPU.
+ */
+void mem_sampling_records_add(const struct mem_sampling_record *records,
+			      unsigned int nr);
+void mem_sampling_records_flush(void);
+/* Providers count what the hardware or the decoder lost. */
+void mem_sampling_count_lost(unsigned int truncated, unsigned int dropped);
+
+/* Is this task sampled now (global switch, its prctl, a provider)? */
+bool mem_sampling_task_sampled(struct task_struct *task);
+#else
+static inline bool mem_sampling_task_sampled(struct task_struct *task)
+{
+	return false;
+}
+#endif
+
+#endif /* _LINUX_MEM_SAMPLING_H */
