@@ -33,7 +33,7 @@
 #include <linux/init.h>
 #include <linux/jump_label.h>
 #include <linux/mem_sampling.h>
-#include <linux/mm_types.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/prctl.h>
@@ -730,14 +730,14 @@ static int __init mem_sampling_setup(char *str)
 {
 	bool enable;
 
-	if (kstrtobool(str, &enable)) {
+	if (!str || kstrtobool(str, &enable)) {
 		pr_warn("ignoring mem_sampling=%s: use on or off\n", str);
-		return 0;
+		return -EINVAL;
 	}
 	mem_sampling_enabled = enable;
-	return 1;
+	return 0;
 }
-__setup("mem_sampling=", mem_sampling_setup);
+early_param("mem_sampling", mem_sampling_setup);
 
 /* ------------------------------------------------------------- prctl */
 

@@ -47,6 +47,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -65,13 +66,16 @@ struct test_line {
 
 static DEFINE_MUTEX(test_lock);
 static bool test_registered;
+static DEFINE_SPINLOCK(test_config_lock);
 static struct mem_sampling_config test_config;
 /* Started for a task on this CPU (the "PMU" is running). */
 static DEFINE_PER_CPU(bool, test_armed);
 
 static int test_configure(const struct mem_sampling_config *cfg)
 {
-	WRITE_ONCE(test_config, *cfg);
+	spin_lock(&test_config_lock);
+	test_config = *cfg;
+	spin_unlock(&test_config_lock);
 	return 0;
 }
 
@@ -275,10 +279,13 @@ static bool test_filter(struct mem_sampling_record *record,
 static void test_inject_line(struct task_struct *task,
 			     const struct test_line *line)
 {
-	struct mem_sampling_config cfg = READ_ONCE(test_config);
 	unsigned int per_interrupt, left = line->count;
 	struct mem_sampling_record record = line->record;
+	struct mem_sampling_config cfg;
 
+	spin_lock(&test_config_lock);
+	cfg = test_config;
+	spin_unlock(&test_config_lock);
 	per_interrupt = max_t(unsigned int, 1,
 			      cfg.buffer_size / sizeof(record));
 	if (!test_filter(&record, &cfg))
