@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <sched.h>
+#include <time.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
@@ -46,6 +47,8 @@ static int pin_to_cpu0(void)
  * Two processes in @mode on CPU 0 pass a byte back and forth @ROUNDS
  * times: every round is two context switches between them.  0 or -errno.
  */
+static int rounds = ROUNDS;
+
 static int ping_pong(int mode)
 {
 	int to_child[2], to_parent[2], status, i;
@@ -60,7 +63,7 @@ static int ping_pong(int mode)
 	if (!pid) {
 		if (pin_to_cpu0() || (mode >= 0 && ms_set_mode(mode)))
 			_exit(1);
-		for (i = 0; i < ROUNDS; i++)
+		for (i = 0; i < rounds; i++)
 			if (read(to_child[0], &c, 1) != 1 ||
 			    write(to_parent[1], &c, 1) != 1)
 				_exit(2);
@@ -68,7 +71,7 @@ static int ping_pong(int mode)
 	}
 	if (pin_to_cpu0() || (mode >= 0 && ms_set_mode(mode)))
 		return -errno;
-	for (i = 0; i < ROUNDS; i++)
+	for (i = 0; i < rounds; i++)
 		if (write(to_child[1], &c, 1) != 1 ||
 		    read(to_parent[0], &c, 1) != 1)
 			return -EIO;
@@ -179,6 +182,47 @@ TEST_F(sched, disable_stops_every_cpu)
 	/* Re-enabling starts it again at once for the running process. */
 	ASSERT_EQ(0, read_stats(&before));
 	EXPECT_GE(before.starts - after.starts, 1);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Nanoseconds per round trip (two context switches) of ping_pong(). */
+static long long round_trip_ns(int mode)
+{
+	long long start = now_ns();
+
+	if (run_ping_pong(mode))
+		return -1;
+	return (now_ns() - start) / rounds;
+}
+
+/*
+ * A measurement, logged for the record: what a context switch costs with
+ * sampling off, on, and on for processes that opted out.  It fails only
+ * if the ping-pong does; emulated timings are too noisy to assert on.
+ */
+TEST_F(sched, switch_cost)
+{
+	long long off, on, opted_out;
+
+	rounds = 20000;
+	ASSERT_EQ(0, ms_write(MS_SYSCTL, "0"));
+	off = round_trip_ns(-1);
+	ASSERT_EQ(0, ms_write(MS_SYSCTL, "1"));
+	on = round_trip_ns(-1);
+	opted_out = round_trip_ns(PR_MEM_SAMPLING_DISABLE);
+	rounds = ROUNDS;
+	ASSERT_GT(off, 0);
+	ASSERT_GT(on, 0);
+	ASSERT_GT(opted_out, 0);
+	TH_LOG("round trip (2 switches): off %lld ns, on %lld ns, opted out %lld ns",
+	       off, on, opted_out);
 }
 
 TEST_HARNESS_MAIN
