@@ -100,10 +100,13 @@ $(HOSTBIN)/spe-decoder-unit: $(DEC_OBJ)/spe-decoder-unit.o $(DEC_CORE_OBJS)
 # The differential test links perf's packet decoder through its own
 # translation unit, like perf-spe-dump.
 $(HOSTBIN)/spe-decoder-diff: $(DEC_HOST)/spe-decoder-diff.c $(DEC_CORE_OBJS) \
-		$(DEC_OBJ)/spe-synth.o $(PERF_PKT_C) $(DEC_HDRS)
+		$(DEC_OBJ)/spe-synth.o $(DEC_OBJ)/perf-arm-spe-decoder.o \
+		$(DEC_OBJ)/perf-glue.o $(PERF_PKT_C) $(DEC_HDRS)
 	@mkdir -p $(@D)
-	$(DEC_CC) $(PERF_CFLAGS) -Wall -o $@ $(DEC_HOST)/spe-decoder-diff.c \
-		$(DEC_CORE_OBJS) $(DEC_OBJ)/spe-synth.o
+	$(DEC_CC) $(PERF_CFLAGS) -I$(PERF_SPE) -Wall -o $@ \
+		$(DEC_HOST)/spe-decoder-diff.c $(DEC_CORE_OBJS) \
+		$(DEC_OBJ)/spe-synth.o $(DEC_OBJ)/perf-arm-spe-decoder.o \
+		$(DEC_OBJ)/perf-glue.o
 
 $(HOSTBIN)/spe-decoder-bench: $(DEC_OBJ)/spe-decoder-bench.o \
 		$(DEC_OBJ)/spe-synth.o $(DEC_OBJ)/spe-pkt-decoder.o \

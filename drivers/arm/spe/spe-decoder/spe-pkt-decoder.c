@@ -165,7 +165,7 @@ int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 		info1 = spe_packet_header_info[second];
 		type = SPE_HDR_INFO_TYPE(info1);
 		if (type == SPE_PACKET_ADDRESS || type == SPE_PACKET_COUNTER) {
-			packet->index = SPE_HDR_EXT_INDEX(header, second);
+			packet->index = SPE_HDR_INDEX_EXT(header, second);
 			plen = SPE_HDR_INFO_LEN(info1) + 1;
 		} else if ((second >> 6) == 2) {
 			type = SPE_PACKET_UNKNOWN;
@@ -180,7 +180,7 @@ int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 	}
 	case SPE_PACKET_ADDRESS:
 	case SPE_PACKET_COUNTER:
-		packet->index = SPE_HDR_SHORT_INDEX(header);
+		packet->index = SPE_HDR_INDEX_SHORT(header);
 		break;
 	case SPE_PACKET_CONTEXT:
 	case SPE_PACKET_OP_TYPE:

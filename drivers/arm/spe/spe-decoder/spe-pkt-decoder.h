@@ -37,8 +37,8 @@
 #define SPE_HDR_ALIGNMENT		0x00	/* second byte after 0b0010_00AA */
 
 #define SPE_HDR_SZ(h)			(((h) >> 4) & 0x3)
-#define SPE_HDR_SHORT_INDEX(h)		((h) & 0x7)
-#define SPE_HDR_EXT_INDEX(h0, h1)	((((h0) & 0x3) << 3) | SPE_HDR_SHORT_INDEX(h1))
+#define SPE_HDR_INDEX_SHORT(h)		((h) & 0x7)
+#define SPE_HDR_INDEX_EXT(h0, h1)	((((h0) & 0x3) << 3) | SPE_HDR_INDEX_SHORT(h1))
 
 /* Address packet indexes. */
 #define SPE_ADDR_PC			0x0	/* PC of the sampled operation */
