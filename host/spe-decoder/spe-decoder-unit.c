@@ -262,8 +262,36 @@ static void test_tool(const char *tool, const char *opts, const char *want,
 		fprintf(stderr, "got:\n%swant:\n%s", out, want);
 }
 
+/* Seed corpus for the fuzzer: every record vector and packet vector. */
+static int emit_corpus(const char *dir)
+{
+	char path[4096];
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < ARRAY_SIZE(spe_record_vectors); i++) {
+		snprintf(path, sizeof(path), "%s/record-%02zu", dir, i);
+		f = fopen(path, "wb");
+		if (!f || fwrite(spe_record_vectors[i].bytes, 1,
+				 spe_record_vectors[i].len, f) !=
+		    spe_record_vectors[i].len || fclose(f))
+			return 1;
+	}
+	for (i = 0; i < ARRAY_SIZE(spe_packet_vectors); i++) {
+		snprintf(path, sizeof(path), "%s/packet-%02zu", dir, i);
+		f = fopen(path, "wb");
+		if (!f || fwrite(spe_packet_vectors[i].bytes, 1,
+				 spe_packet_vectors[i].len, f) !=
+		    spe_packet_vectors[i].len || fclose(f))
+			return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--emit-corpus"))
+		return emit_corpus(argv[2]);
 	page_size = sysconf(_SC_PAGESIZE);
 	guard_area = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -115,10 +115,6 @@ int spe_decoder_next_record(struct spe_decoder *dec,
 			pos++;
 			continue;
 		}
-		if (!started) {
-			started = true;
-			dec->record_start = pos;
-		}
 
 		if (likely(avail >= 9 && plen)) {
 			payload = get_unaligned_le64(buf + pos + 1) &
@@ -143,10 +139,18 @@ int spe_decoder_next_record(struct spe_decoder *dec,
 				started = false;
 				continue;
 			}
+			if (packet.type == SPE_PACKET_ALIGNMENT) {
+				pos += ret;
+				continue;
+			}
 			type = packet.type;
 			index = packet.index;
 			payload = packet.payload;
 			plen = ret;
+		}
+		if (!started) {
+			started = true;
+			dec->record_start = pos;
 		}
 		pos += plen;
 
@@ -236,7 +240,6 @@ int spe_decoder_next_record(struct spe_decoder *dec,
 			dec->unknown_packets++;
 			break;
 		default:
-			/* Alignment: padding. */
 			break;
 		}
 	}
@@ -247,6 +250,8 @@ int spe_decoder_next_record(struct spe_decoder *dec,
 	goto truncated_tail;
 
 truncated:
+	if (!started)
+		dec->record_start = pos;
 	dec->pos = len;
 truncated_tail:
 	rec->flags |= MEM_SAMPLING_RECORD_TRUNCATED;
