@@ -108,6 +108,11 @@ $(HOSTBIN)/spe-decoder-diff: $(DEC_HOST)/spe-decoder-diff.c $(DEC_CORE_OBJS) \
 		$(DEC_OBJ)/spe-synth.o $(DEC_OBJ)/perf-arm-spe-decoder.o \
 		$(DEC_OBJ)/perf-glue.o
 
+$(DEC_OBJ)/spe-decoder-bench.o: $(DEC_HOST)/spe-decoder-bench.c $(DEC_HDRS) \
+		$(PERF_PKT_C)
+	@mkdir -p $(@D)
+	$(DEC_CC) $(PERF_CFLAGS) -I$(PERF_SPE) -Wall -c -o $@ $<
+
 $(HOSTBIN)/spe-decoder-bench: $(DEC_OBJ)/spe-decoder-bench.o \
 		$(DEC_OBJ)/spe-synth.o $(DEC_OBJ)/spe-pkt-decoder.o \
 		$(DEC_OBJ)/spe-decoder.o $(PERF_OBJS)
