@@ -117,6 +117,7 @@ static int compare_stream(const u8 *buf, size_t len, const char *name)
 		struct spe_packet ours;
 		struct arm_spe_pkt perf;
 		int pr, or;
+		unsigned int hlen;
 		const char *why = NULL;
 
 		pr = arm_spe_do_get_packet(buf + pos, len - pos, &perf);
@@ -139,7 +140,7 @@ static int compare_stream(const u8 *buf, size_t len, const char *name)
 				agreed++;
 			else if ((or > 0 && ours.type == SPE_PACKET_UNKNOWN) ||
 				 (or == -ENODATA &&
-				  SPE_HDR_INFO_TYPE(spe_packet_header_info[buf[pos]]) ==
+				  spe_packet_header_class(buf[pos], &hlen) ==
 				  SPE_PACKET_UNKNOWN))
 				diff_reserved++;
 			else if (or == -ENODATA && len - pos == 1 &&

@@ -2,11 +2,11 @@
 /*
  * Arm SPE record decoder: packets -> struct mem_sampling_record.
  *
- * The loop below is the hot path of the SPE interrupt handler: every
- * header is classified with one lookup in spe_packet_header_info[] and,
- * away from the end of the buffer, every payload is one unaligned 64-bit
- * load and a mask.  Only extended headers (two bytes) and invalid headers
- * take the general spe_packet_decode() path.
+ * The loop below is the hot path of the SPE interrupt handler: it switches
+ * on the header byte of the packets SPE writes for every sample and, away
+ * from the end of the buffer, reads every payload with one unaligned
+ * 64-bit load.  Extended headers (two bytes), reserved headers and the
+ * last bytes of the buffer take the general spe_packet_decode() path.
  *
  * Invalid input: a reserved header with a size field is skipped by that
  * size; a header with no defined size drops the record being assembled
@@ -24,7 +24,6 @@
 #include <linux/mem_sampling.h>
 
 #include "spe-decoder.h"
-
 
 /**
  * spe_decoder_init() - start decoding a buffer.
