@@ -52,10 +52,12 @@ PERF_PKT_C	:= $(PERF_SPE)/arm-spe-pkt-decoder.c
 PERF_OBJS	:= $(DEC_OBJ)/perf-arm-spe-pkt-decoder.o \
 		   $(DEC_OBJ)/perf-arm-spe-decoder.o $(DEC_OBJ)/perf-glue.o
 
-.PHONY: decoder-tools test-decoder-unit test-decoder-diff test-decoder-fuzz \
-	fuzz bench-decoder
+.PHONY: decoder-tools spe-decode perf-spe-dump test-decoder-unit \
+	test-decoder-diff test-decoder-fuzz fuzz bench-decoder
 
 decoder-tools: $(HOSTBIN)/spe-decode $(HOSTBIN)/perf-spe-dump
+spe-decode: $(HOSTBIN)/spe-decode
+perf-spe-dump: $(HOSTBIN)/perf-spe-dump
 
 # The pristine tree comes from the top Makefile's kernel-tree; only asked
 # for when it is missing.
