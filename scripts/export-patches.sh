@@ -26,7 +26,7 @@ if [ "$(cat "$repo/.git/debian-version" 2>/dev/null)" != "$version" ]; then
 	cp -a "$pristine" "$repo"
 	rm -f "$repo/.debian-version"
 	git_ init -q
-	git_ add -A
+	git_ add -A -f
 	git_ commit -q -m "Linux 6.12 (Debian linux-source-6.12 $version)"
 	git_ tag -f base >/dev/null
 	echo "$version" > "$repo/.git/debian-version"
@@ -59,7 +59,7 @@ for part in "${parts[@]}"; do
 			cp -r "$p" "$repo/$(dirname "$p")/"
 		fi
 	done
-	git_ add -A
+	git_ add -A -f
 	git_ diff --cached --quiet && continue
 	git_ commit -q -m "$subject" -m "Part of the mem_sampling series; see the cover letter."
 done
