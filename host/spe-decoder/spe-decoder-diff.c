@@ -27,7 +27,8 @@
  * record cut by the end of the data; ours returns it truncated.
  *
  * --emit DIR writes crafted.bin (every one- and two-byte header on which
- * both decoders agree), synth.bin and the perf sample for the JSON level
+ * both decoders agree), synth.bin, valid.bin (random valid packets) and
+ * the perf sample for the JSON level
  * comparison of spe-decode --packets with perf-spe-dump.
  */
 #include <errno.h>
@@ -530,6 +531,8 @@ int main(int argc, char **argv)
 		err |= write_file(argv[2], "crafted.bin", buf, len);
 		spe_synth_fill(buf, 1 << 16, 7);
 		err |= write_file(argv[2], "synth.bin", buf, 1 << 16);
+		fill_valid_random(buf, 1 << 16, 5);
+		err |= write_file(argv[2], "valid.bin", buf, 1 << 16);
 		err |= write_file(argv[2], "perf-sample.bin",
 				  spe_record_vectors[0].bytes,
 				  spe_record_vectors[0].len);
