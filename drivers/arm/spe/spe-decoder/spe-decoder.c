@@ -200,7 +200,15 @@ spe_record_add(struct spe_decoder *dec, struct mem_sampling_record *rec,
 	return false;
 }
 
-/*
+/**
+ * spe_decoder_next_record() - decode the next record of the buffer.
+ * @dec:	the decoder, set up by spe_decoder_init().
+ * @rec:	filled with the record; fields the record does not have are
+ *		zero and their MEM_SAMPLING_RECORD_*_VALID flags clear.
+ *
+ * Never reads outside the buffer given to spe_decoder_init().  On return,
+ * @dec->record_start and @dec->pos delimit the record.
+ *
  * The hot loop switches on the header byte itself, so that the packets SPE
  * writes for every sample (short headers) need no table lookup, no payload
  * size computation and no second switch on the index; the payload is one
@@ -208,6 +216,10 @@ spe_record_add(struct spe_decoder *dec, struct mem_sampling_record *rec,
  * (extended headers, reserved headers, the last 8 bytes) goes through
  * spe_packet_decode() and spe_record_add(), which the unit and fuzz tests
  * hold to the same results.
+ *
+ * Return: 1 with @rec filled (MEM_SAMPLING_RECORD_TRUNCATED in @rec->flags
+ * if the buffer ended inside it), 0 when the buffer holds no further
+ * record.
  */
 int spe_decoder_next_record(struct spe_decoder *dec,
 			    struct mem_sampling_record *rec)

@@ -138,6 +138,9 @@
  * @SPE_PACKET_ALIGNMENT: padding up to an alignment boundary.
  * @SPE_PACKET_UNKNOWN:	a reserved header whose size field is defined; the
  *			packet is skipped by its declared size.
+ * @SPE_PACKET_EXTENDED: returned by spe_packet_header_class() only: the
+ *			second header byte decides.
+ * @SPE_PACKET_NR_TYPES: number of types.
  */
 enum spe_packet_type {
 	SPE_PACKET_BAD,
@@ -152,7 +155,7 @@ enum spe_packet_type {
 	SPE_PACKET_COUNTER,
 	SPE_PACKET_ALIGNMENT,
 	SPE_PACKET_UNKNOWN,
-	SPE_PACKET_EXTENDED,	/* internal: the second header byte decides */
+	SPE_PACKET_EXTENDED,
 	SPE_PACKET_NR_TYPES,
 };
 
