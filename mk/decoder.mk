@@ -14,7 +14,7 @@ RESULTS		?= $(BUILD)/results
 
 DEPS_HOST	+= clang libclang-rt-14-dev valgrind
 HOST_TESTS	+= test-decoder-unit test-decoder-diff test-decoder-fuzz
-HELP_LINES	+= "bench-decoder  records/s of our SPE decoder vs perf's, callgrind instr/record" \
+HELP_LINES	+= "bench-decoder  records/s of our SPE decoder vs perf, callgrind instr/record" \
 		   "fuzz           libFuzzer on the SPE decoder for FUZZ_SECONDS (default 600)"
 
 DEC_SRC		:= drivers/arm/spe/spe-decoder
