@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# qemu: Debian 12's qemu 7.2 source + qemu/patches (FEAT_SPE for TCG),
+# built for aarch64-softmmu only into $(BUILD)/qemu/qemu-system-aarch64.
+#
+#   make qemu        fetch (once), patch, configure (once), build (incremental)
+#   make bench-qemu  guest slowdown with SPE at the minimum interval vs off
+
+QEMU_APT	:= $(BUILD)/apt
+QEMU_FETCH	:= $(BUILD)/qemu-src
+QEMU_PRISTINE	:= $(QEMU_FETCH)/src
+QEMU_TREE	:= $(BUILD)/qemu-tree
+QEMU_OBJ	:= $(BUILD)/qemu
+QEMU		:= $(QEMU_OBJ)/qemu-system-aarch64
+QEMU_PATCHES	:= $(wildcard qemu/patches/*.patch) qemu/patches/series
+
+# Everything not needed to boot the virt board from -kernel/-initrd is left
+# out (-Dauto_features=disabled); the device tree library is required by the
+# virt board.  Extra options can be given with QEMU_CONFIGURE_EXTRA.
+QEMU_CONFIGURE	:= --target-list=aarch64-softmmu --without-default-features \
+		   --enable-fdt=system --disable-docs --disable-debug-info \
+		   --disable-werror --meson=meson --cc="ccache gcc" \
+		   --host-cc="ccache gcc" $(QEMU_CONFIGURE_EXTRA)
+
+DEPS_HOST	+= ninja-build meson python3 python3-venv pkgconf \
+		   libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev \
+		   dpkg-dev ccache rsync patch gcc make
+
+HELP_LINES	+= "qemu           SPE-capable qemu-system-aarch64 in build/qemu" \
+		   "bench-qemu     guest slowdown: SPE at minimum interval vs off"
+
+.PHONY: qemu qemu-source qemu-tree
+
+qemu: $(QEMU)
+
+$(QEMU_PRISTINE)/configure: scripts/fetch-qemu-source.sh | $(DEPS_STAMP)
+	@echo "  FETCH   qemu source (apt-get source, private apt config)"
+	@scripts/fetch-qemu-source.sh $(QEMU_APT) $(QEMU_FETCH) \
+		>$(QEMU_FETCH).log 2>&1 || { tail -n 30 $(QEMU_FETCH).log; exit 1; }
+	@touch $@
+
+qemu-source: $(QEMU_PRISTINE)/configure
+
+$(QEMU_TREE)/.stamp: $(QEMU_PRISTINE)/configure $(QEMU_PATCHES) \
+		scripts/prepare-qemu-tree.sh
+	@echo "  PATCH   qemu ($(words $(filter %.patch,$(QEMU_PATCHES))) patches)"
+	@scripts/prepare-qemu-tree.sh $(QEMU_PRISTINE) qemu/patches $(QEMU_TREE)
+	@touch $@
+
+qemu-tree: $(QEMU_TREE)/.stamp
+
+# Configure once; after that ninja re-runs meson by itself when a meson.build
+# in the tree changes.
+$(QEMU_OBJ)/build.ninja: mk/qemu.mk | $(QEMU_TREE)/.stamp
+	@echo "  CONFIG  qemu"
+	@mkdir -p $(QEMU_OBJ)
+	@cd $(QEMU_OBJ) && $(QEMU_TREE)/configure $(QEMU_CONFIGURE) \
+		>configure.log 2>&1 || { tail -n 30 configure.log; exit 1; }
+
+# ninja decides what to rebuild; the rule always runs but is a no-op when
+# nothing changed, and only touches $(QEMU) when it relinked.
+$(QEMU): $(QEMU_OBJ)/build.ninja $(QEMU_TREE)/.stamp FORCE
+	@echo "  NINJA   $@"
+	@ninja -C $(QEMU_OBJ) -j$(JOBS) qemu-system-aarch64 \
+		>$(QEMU_OBJ)/ninja.log 2>&1 || { grep -B2 -A12 -m3 'error' \
+		$(QEMU_OBJ)/ninja.log; tail -n 5 $(QEMU_OBJ)/ninja.log; exit 1; }
+
+.PHONY: FORCE
+FORCE:
