@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cost of the QEMU SPE model, measured in the guest: the same memory-bound
+ * loop with no SPE session and with an arm_spe perf session at the PMU's
+ * minimum interval, alternated REPS times; prints the median times and
+ * their ratio as one line of key=value pairs.  Not a kselftest: `make
+ * bench-qemu` runs it in its own guest plan.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
+
+#define PMU_DIR		"/sys/bus/event_source/devices/arm_spe_0"
+#define BUF_LEN		(16UL << 20)
+#define PASSES		8
+#define REPS		5
+#define AUX_PAGES	256
+
+static int read_long(const char *path, long *value)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%ld", value) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+/* Loads and stores over the whole buffer, a cache line apart. */
+static uint64_t __attribute__((noinline)) workload(uint64_t *buf)
+{
+	const size_t words = BUF_LEN / sizeof(*buf);
+	uint64_t sum = 0;
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < PASSES; pass++) {
+		for (i = 0; i < words; i += 8) {
+			sum += buf[i];
+			buf[i + 1] = sum;
+		}
+	}
+	return sum;
+}
+
+static double run_once(uint64_t *buf, uint64_t *sink)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	*sink += workload(buf);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int main(void)
+{
+	long page = sysconf(_SC_PAGESIZE), type, min_interval;
+	double off[REPS], on[REPS];
+	struct perf_event_mmap_page *pc;
+	struct perf_event_attr attr;
+	uint64_t *buf, sink = 0;
+	cpu_set_t cpus;
+	void *aux;
+	int fd, i;
+
+	if (read_long(PMU_DIR "/type", &type) ||
+	    read_long(PMU_DIR "/caps/min_interval", &min_interval)) {
+		printf("spe_bench: error=no-arm_spe_pmu\n");
+		return 4;
+	}
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+
+	buf = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (buf == MAP_FAILED)
+		return 1;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = type;
+	attr.sample_period = min_interval;
+	attr.config = 1ULL << 1;	/* pa_enable */
+	attr.disabled = 1;
+	attr.exclude_kernel = 1;
+	attr.exclude_hv = 1;
+	fd = syscall(__NR_perf_event_open, &attr, 0, -1, -1, 0);
+	if (fd < 0) {
+		printf("spe_bench: error=perf_event_open-%d\n", errno);
+		return 1;
+	}
+	pc = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (pc == MAP_FAILED)
+		return 1;
+	pc->aux_offset = 2 * page;
+	pc->aux_size = (uint64_t)AUX_PAGES * page;
+	/* Read-only AUX mapping: overwrite mode, sampling never stops. */
+	aux = mmap(NULL, pc->aux_size, PROT_READ, MAP_SHARED, fd,
+		   pc->aux_offset);
+	if (aux == MAP_FAILED)
+		return 1;
+
+	run_once(buf, &sink);		/* warm up: translation, TLB */
+	for (i = 0; i < REPS; i++) {
+		off[i] = run_once(buf, &sink);
+		ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+		on[i] = run_once(buf, &sink);
+		ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	}
+	qsort(off, REPS, sizeof(double), cmp_double);
+	qsort(on, REPS, sizeof(double), cmp_double);
+	printf("spe_bench: interval=%ld operations=%lu spe_off_ms=%.1f spe_on_ms=%.1f ratio=%.2f aux_bytes=%llu sink=%llu\n",
+	       min_interval, 2 * PASSES * (BUF_LEN / 64), off[REPS / 2],
+	       on[REPS / 2], on[REPS / 2] / off[REPS / 2],
+	       (unsigned long long)pc->aux_head, (unsigned long long)sink);
+	return 0;
+}
