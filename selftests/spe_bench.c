@@ -24,7 +24,7 @@
 #define BUF_LEN		(16UL << 20)
 #define PASSES		8
 #define REPS		5
-#define AUX_PAGES	256
+#define AUX_PAGES	2048	/* 8 MiB: every record of every run fits */
 
 static int read_long(const char *path, long *value)
 {
@@ -72,7 +72,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE), type, min_interval;
 	double off[REPS], on[REPS];
@@ -88,6 +88,9 @@ int main(void)
 		printf("spe_bench: error=no-arm_spe_pmu\n");
 		return 4;
 	}
+	/* An interval may be given to separate per-operation from per-sample cost. */
+	if (argc > 1)
+		min_interval = strtol(argv[1], NULL, 0);
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
 	sched_setaffinity(0, sizeof(cpus), &cpus);
@@ -115,8 +118,11 @@ int main(void)
 		return 1;
 	pc->aux_offset = 2 * page;
 	pc->aux_size = (uint64_t)AUX_PAGES * page;
-	/* Read-only AUX mapping: overwrite mode, sampling never stops. */
-	aux = mmap(NULL, pc->aux_size, PROT_READ, MAP_SHARED, fd,
+	/*
+	 * Writable AUX mapping: aux_head counts every byte written, and the
+	 * buffer is large enough that sampling never stops for lack of room.
+	 */
+	aux = mmap(NULL, pc->aux_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		   pc->aux_offset);
 	if (aux == MAP_FAILED)
 		return 1;
