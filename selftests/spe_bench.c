@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
+#include <linux/types.h>
 
 #define PMU_DIR		"/sys/bus/event_source/devices/arm_spe_0"
 #define BUF_LEN		(16UL << 20)
@@ -39,10 +40,10 @@ static int read_long(const char *path, long *value)
 }
 
 /* Loads and stores over the whole buffer, a cache line apart. */
-static uint64_t __attribute__((noinline)) workload(uint64_t *buf)
+static __u64 __attribute__((noinline)) workload(__u64 *buf)
 {
 	const size_t words = BUF_LEN / sizeof(*buf);
-	uint64_t sum = 0;
+	__u64 sum = 0;
 	size_t i;
 	int pass;
 
@@ -55,7 +56,7 @@ static uint64_t __attribute__((noinline)) workload(uint64_t *buf)
 	return sum;
 }
 
-static double run_once(uint64_t *buf, uint64_t *sink)
+static double run_once(__u64 *buf, __u64 *sink)
 {
 	struct timespec a, b;
 
@@ -78,7 +79,7 @@ int main(int argc, char **argv)
 	double off[REPS], on[REPS];
 	struct perf_event_mmap_page *pc;
 	struct perf_event_attr attr;
-	uint64_t *buf, sink = 0;
+	__u64 *buf, sink = 0;
 	cpu_set_t cpus;
 	void *aux;
 	int fd, i;
@@ -117,7 +118,7 @@ int main(int argc, char **argv)
 	if (pc == MAP_FAILED)
 		return 1;
 	pc->aux_offset = 2 * page;
-	pc->aux_size = (uint64_t)AUX_PAGES * page;
+	pc->aux_size = (__u64)AUX_PAGES * page;
 	/*
 	 * Writable AUX mapping: aux_head counts every byte written, and the
 	 * buffer is large enough that sampling never stops for lack of room.
@@ -136,7 +137,8 @@ int main(int argc, char **argv)
 	}
 	qsort(off, REPS, sizeof(double), cmp_double);
 	qsort(on, REPS, sizeof(double), cmp_double);
-	printf("spe_bench: interval=%ld operations=%lu spe_off_ms=%.1f spe_on_ms=%.1f ratio=%.2f aux_bytes=%llu sink=%llu\n",
+	printf("spe_bench: interval=%ld operations=%lu spe_off_ms=%.1f "
+	       "spe_on_ms=%.1f ratio=%.2f aux_bytes=%llu sink=%llu\n",
 	       min_interval, 2 * PASSES * (BUF_LEN / 64), off[REPS / 2],
 	       on[REPS / 2], on[REPS / 2] / off[REPS / 2],
 	       (unsigned long long)pc->aux_head, (unsigned long long)sink);

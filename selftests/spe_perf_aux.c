@@ -25,13 +25,14 @@
 #include <unistd.h>
 #include <linux/mempolicy.h>
 #include <linux/perf_event.h>
+#include <linux/types.h>
 
 #include "../kselftest.h"
 
 #define PMU_DIR		"/sys/bus/event_source/devices/arm_spe_0"
 #define NR_PAGES	64		/* data buffer: half on each node */
 #define STRIDE		64		/* bytes between two loads */
-#define ITERATIONS	(1UL << 20)	/* loads in the measured loop */
+#define ITERATIONS	1048576UL	/* loads in the measured loop */
 #define INTERVAL	1024		/* sampling interval (operations) */
 #define DATA_PAGES	8		/* perf data ring (records) */
 #define AUX_PAGES	256		/* 1 MiB AUX ring: room for every record */
@@ -55,7 +56,7 @@ static int el0_read_pmscr_undefined(void)
 {
 	struct sigaction sa = { .sa_handler = on_sigill }, old;
 	int undefined = 0;
-	uint64_t v;
+	__u64 v;
 
 	sigaction(SIGILL, &sa, &old);
 	if (sigsetjmp(sigill_jmp, 1) == 0)
@@ -81,7 +82,7 @@ static int read_sysfs(const char *path, char *buf, size_t len)
 
 	if (!f)
 		return -errno;
-	ok = fgets(buf, len, f) != NULL;
+	ok = !!fgets(buf, len, f);
 	fclose(f);
 	return ok ? 0 : -EIO;
 }
@@ -101,13 +102,14 @@ static int format_bit(const char *name)
 
 /*
  * The measured loop: one load per iteration and nothing else that touches
- * memory, so the operations SPE counts are the ITERATIONS loads.
+ * memory, so the operations SPE counts are the ITERATIONS loads.  The
+ * buffer is volatile because each of those loads must really be made.
  */
-static uint64_t __attribute__((noinline))
-stride_loads(const volatile uint64_t *buf, size_t words, size_t iterations)
+static __u64 __attribute__((noinline))
+stride_loads(const volatile __u64 *buf, size_t words, size_t iterations)
 {
 	const size_t step = STRIDE / sizeof(*buf);
-	uint64_t sum = 0;
+	__u64 sum = 0;
 	size_t i, j = 0;
 
 	for (i = 0; i < iterations; i++) {
@@ -141,16 +143,16 @@ static void scan_records(struct perf_event_mmap_page *pc, int *aux,
 			 int *truncated)
 {
 	char *ring = (char *)pc + page_size;
-	uint64_t size = (uint64_t)DATA_PAGES * page_size;
-	uint64_t head = __atomic_load_n(&pc->data_head, __ATOMIC_ACQUIRE);
-	uint64_t pos = pc->data_tail;
+	__u64 size = (__u64)DATA_PAGES * page_size;
+	__u64 head = __atomic_load_n(&pc->data_head, __ATOMIC_ACQUIRE);
+	__u64 pos = pc->data_tail;
 
 	*aux = *truncated = 0;
 	while (pos + sizeof(struct perf_event_header) <= head) {
 		struct perf_event_header hdr;
 		struct {
 			struct perf_event_header hdr;
-			uint64_t offset, size, flags;
+			__u64 offset, size, flags;
 		} rec;
 		size_t i;
 
@@ -177,11 +179,11 @@ int main(void)
 	char outdir[256], buf[320];
 	int pa_bit, ts_bit, jitter_bit, type, fd, pagemap, i, n;
 	int node[NR_PAGES], aux_records, truncated;
-	uint64_t pfn[NR_PAGES], aux_head, sum;
+	__u64 pfn[NR_PAGES], aux_head, sum;
 	void *pages[NR_PAGES];
 	const char *outbox;
 	cpu_set_t cpus;
-	uint64_t *data;
+	__u64 *data;
 	void *aux;
 	size_t off;
 	FILE *f;
@@ -218,7 +220,7 @@ int main(void)
 	if (pagemap < 0)
 		ksft_exit_fail_msg("pagemap: %s\n", strerror(errno));
 	for (i = 0; i < NR_PAGES; i++) {
-		uint64_t entry = 0;
+		__u64 entry = 0;
 
 		if (pread(pagemap, &entry, sizeof(entry),
 			  ((uintptr_t)pages[i] / page_size) * 8) != 8)
@@ -259,7 +261,7 @@ int main(void)
 	if (pc == MAP_FAILED)
 		ksft_exit_fail_msg("mmap data ring: %s\n", strerror(errno));
 	pc->aux_offset = (1 + DATA_PAGES) * page_size;
-	pc->aux_size = (uint64_t)AUX_PAGES * page_size;
+	pc->aux_size = (__u64)AUX_PAGES * page_size;
 	aux = mmap(NULL, pc->aux_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		   pc->aux_offset);
 	ksft_test_result(aux != MAP_FAILED, "mmap AUX buffer (%d pages)\n",
