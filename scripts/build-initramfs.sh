@@ -23,7 +23,7 @@ ln -s busybox "$root/bin/sh"
 mknod -m 600 "$root/dev/console" c 5 1
 mknod -m 666 "$root/dev/null" c 1 3
 cp "$top/scripts/guest/init" "$root/init"
-cp "$top/scripts/guest/run-selftests" "$root/usr/lib/mem_sampling/"
+cp "$top/scripts/guest/run-selftests" "$top/scripts/guest/lib.sh" "$root/usr/lib/mem_sampling/"
 cp -r "$top/scripts/guest/plans" "$root/usr/lib/mem_sampling/"
 mkdir -p "$root/usr/lib/kselftest"
 cp -r "$selftests/install" "$root/usr/lib/kselftest/mem_sampling"
