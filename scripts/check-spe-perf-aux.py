@@ -79,6 +79,15 @@ def main():
         lines.append("%s %s%s" % ("ok" if ok else "not ok", name,
                                   " # " + detail if detail else ""))
 
+    # The unmodified upstream driver must have found the emulated SPE.
+    dmesg = os.path.join(os.path.dirname(outdir.rstrip("/")), "dmesg.txt")
+    probed = [l.strip() for l in open(dmesg, errors="replace")
+              if "arm_spe_pmu" in l and "probed SPEv1" in l] \
+        if os.path.exists(dmesg) else []
+    case("spe-driver-probed", len(probed) > 0,
+         probed[0].split("] ", 1)[-1] if probed else "no probe message in "
+         + dmesg)
+
     aux = os.path.join(outdir, "aux.bin")
     if not os.path.exists(aux):
         case("spe-perf-aux-output", False, "no %s from the guest" % aux)
