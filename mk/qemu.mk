@@ -107,4 +107,4 @@ bench-qemu: kernel initramfs $(QEMU)
 	@$(BOOT) bench-qemu $(GUEST_TIMEOUT)
 	@mkdir -p $(RESULTS)
 	@grep -h '^spe_bench:' $(BUILD)/guest-out/bench-qemu/spe_bench.txt \
-		| tr -d '\r' | tee $(RESULTS)/bench-qemu.txt | grep -q ratio=
+		| tr -d '\r' | tee $(RESULTS)/bench-qemu.txt | grep -q spe_off_ms=
