@@ -71,6 +71,56 @@ def decode(dump, aux):
     return records
 
 
+def check_variants(case, outdir, dump, info, start, length, plain):
+    """The same loop with jitter, a store filter, an event filter (L1D
+    refill) and a latency filter (100 cycles)."""
+    def load(name):
+        path = os.path.join(outdir, "aux-%s.bin" % name)
+        if not os.path.exists(path):
+            case("spe-perf-aux-%s" % name, False, "no " + path)
+            return None
+        return decode(dump, path)
+
+    def remote(r):
+        return "remote_access" in r.get("events", ())
+
+    plain_remote = sum(1 for r in plain if remote(r))
+
+    recs = load("jitter")
+    if recs is not None:
+        # RND puts 8 random bits below the interval: mean interval + 127.5.
+        expected = info["operations"] / (info["interval"] + 127.5)
+        case("spe-perf-aux-jitter", abs(len(recs) - expected) <= 0.1 * expected,
+             "%d records, expected %.0f (operations/(interval+127.5)) +-10%%"
+             % (len(recs), expected))
+
+    recs = load("store")
+    if recs is not None:
+        # The loop only loads: nothing of it may pass a store filter.
+        inbuf = [r for r in recs
+                 if "va" in r and start <= r["va"] < start + length]
+        case("spe-perf-aux-store-filter",
+             not inbuf and len(recs) <= 0.01 * len(plain),
+             "%d records (%d in the loaded buffer) vs %d unfiltered"
+             % (len(recs), len(inbuf), len(plain)))
+
+    for name, what in (("event", "L1D refill event"),
+                       ("latency", "minimum latency 100")):
+        recs = load(name)
+        if recs is None:
+            continue
+        local = [r for r in recs if not remote(r)]
+        low = [r for r in recs if r.get("latency", 0) < 100]
+        ok = recs and not local and \
+            abs(len(recs) - plain_remote) <= 0.1 * plain_remote
+        if name == "latency":
+            ok = ok and not low
+        case("spe-perf-aux-%s-filter" % name, ok,
+             "%s: %d records, %d local, %d under 100 cycles; %d remote "
+             "unfiltered" % (what, len(recs), len(local), len(low),
+                             plain_remote))
+
+
 def main():
     outdir, dump, result = sys.argv[1:4]
     lines = []
@@ -141,6 +191,8 @@ def main():
              lat[True] and lat[False] and min(lat[True]) > max(lat[False]),
              "local %s, remote %s" % (sorted(set(lat[False])),
                                       sorted(set(lat[True]))))
+
+        check_variants(case, outdir, dump, info, start, length, records)
 
     os.makedirs(os.path.dirname(result) or ".", exist_ok=True)
     with open(result, "w") as f:

@@ -87,17 +87,36 @@ static int read_sysfs(const char *path, char *buf, size_t len)
 	return ok ? 0 : -EIO;
 }
 
-/* Bit position of a one-bit "config:N" format field of the PMU. */
-static int format_bit(const char *name)
+/*
+ * Where the PMU's format field @name lives: which config word (0 for
+ * "config", N for "configN") and its lowest bit.  -1 if absent.
+ */
+static int format_field(const char *name, int *word)
 {
 	char path[256], buf[64];
-	int bit;
+	int lo;
 
 	snprintf(path, sizeof(path), PMU_DIR "/format/%s", name);
-	if (read_sysfs(path, buf, sizeof(buf)) ||
-	    sscanf(buf, "config:%d", &bit) != 1 || bit < 0 || bit > 63)
+	if (read_sysfs(path, buf, sizeof(buf)))
 		return -1;
-	return bit;
+	*word = 0;
+	if (sscanf(buf, "config:%d", &lo) != 1 &&
+	    sscanf(buf, "config%d:%d", word, &lo) != 2)
+		return -1;
+	return lo >= 0 && lo < 64 && *word >= 0 && *word <= 2 ? lo : -1;
+}
+
+/* Set @value into format field @name of @attr; false if it has none. */
+static int set_format(struct perf_event_attr *attr, const char *name,
+		      __u64 value)
+{
+	int word, lo = format_field(name, &word);
+	__u64 *cfg[] = { &attr->config, &attr->config1, &attr->config2 };
+
+	if (lo < 0)
+		return 0;
+	*cfg[word] |= value << lo;
+	return 1;
 }
 
 /*
@@ -171,21 +190,103 @@ static void scan_records(struct perf_event_mmap_page *pc, int *aux,
 	}
 }
 
+/*
+ * One perf session over the measured loop: arm_spe with the given format
+ * fields set (NULL-terminated name/value pairs after pa_enable and
+ * ts_enable), the AUX data saved as @file in @outdir.  Returns the AUX
+ * bytes, or -1 with errno set; @aux_records and @truncated count the
+ * PERF_RECORD_AUX records and those flagged truncated.
+ */
+static long run_session(int type, const char *const *fields,
+			const __u64 *values, const volatile __u64 *data,
+			size_t words, __u64 *sum, const char *outdir,
+			const char *file, int *aux_records, int *truncated)
+{
+	struct perf_event_mmap_page *pc;
+	struct perf_event_attr attr;
+	long ret = -1;
+	__u64 head;
+	void *aux;
+	int fd, i;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = type;
+	attr.sample_period = INTERVAL;
+	if (!set_format(&attr, "pa_enable", 1) ||
+	    !set_format(&attr, "ts_enable", 1)) {
+		errno = ENOENT;
+		return -1;
+	}
+	for (i = 0; fields && fields[i]; i++) {
+		if (!set_format(&attr, fields[i], values[i])) {
+			errno = ENOENT;
+			return -1;
+		}
+	}
+	attr.disabled = 1;
+	attr.exclude_kernel = 1;
+	attr.exclude_hv = 1;
+	attr.aux_watermark = AUX_WATERMARK;
+	fd = syscall(__NR_perf_event_open, &attr, 0, -1, -1, 0);
+	if (fd < 0)
+		return -1;
+	pc = mmap(NULL, (1 + DATA_PAGES) * page_size, PROT_READ | PROT_WRITE,
+		  MAP_SHARED, fd, 0);
+	if (pc == MAP_FAILED)
+		goto out_close;
+	pc->aux_offset = (1 + DATA_PAGES) * page_size;
+	pc->aux_size = (__u64)AUX_PAGES * page_size;
+	aux = mmap(NULL, pc->aux_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   pc->aux_offset);
+	if (aux == MAP_FAILED)
+		goto out_unmap;
+
+	if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0))
+		goto out_unmap_aux;
+	*sum += stride_loads(data, words, ITERATIONS);
+	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+
+	head = __atomic_load_n(&pc->aux_head, __ATOMIC_ACQUIRE);
+	scan_records(pc, aux_records, truncated);
+	if (head >= pc->aux_size) {
+		errno = ENOSPC;
+		goto out_unmap_aux;
+	}
+	if (write_file(outdir, file, aux, head) == 0)
+		ret = head;
+out_unmap_aux:
+	munmap(aux, pc->aux_size);
+out_unmap:
+	munmap(pc, (1 + DATA_PAGES) * page_size);
+out_close:
+	close(fd);
+	return ret;
+}
+
 int main(void)
 {
 	const size_t buf_len = NR_PAGES * 4096UL;
-	struct perf_event_mmap_page *pc;
-	struct perf_event_attr attr;
+	const size_t words = buf_len / sizeof(__u64);
+	/* L1D refill (event 3) and a 100-cycle latency: remote accesses only. */
+	static const struct {
+		const char *name, *field;
+		__u64 value;
+	} variants[] = {
+		{ "jitter", "jitter", 1 },
+		{ "store", "store_filter", 1 },
+		{ "event", "event_filter", 1ULL << 3 },
+		{ "latency", "min_latency", 100 },
+	};
+	int type, pagemap, i, n, aux_records, truncated, node[NR_PAGES];
 	char outdir[256], buf[320];
-	int pa_bit, ts_bit, jitter_bit, type, fd, pagemap, i, n;
-	int node[NR_PAGES], aux_records, truncated;
-	__u64 pfn[NR_PAGES], aux_head, sum;
+	__u64 pfn[NR_PAGES], sum = 0;
 	void *pages[NR_PAGES];
 	const char *outbox;
 	cpu_set_t cpus;
 	__u64 *data;
-	void *aux;
 	size_t off;
+	long len;
 	FILE *f;
 
 	ksft_print_header();
@@ -193,7 +294,7 @@ int main(void)
 	if (read_sysfs(PMU_DIR "/type", buf, sizeof(buf)))
 		ksft_exit_skip("no arm_spe_0 PMU (SPE absent or driver not probed)\n");
 	type = atoi(buf);
-	ksft_set_plan(6);
+	ksft_set_plan(8);
 
 	/* Pin to the sampling CPU (node 0), so pages of node 1 are remote. */
 	CPU_ZERO(&cpus);
@@ -235,59 +336,39 @@ int main(void)
 			 "buffer pages present, half on each node (%d/%d)\n",
 			 n, NR_PAGES);
 
-	pa_bit = format_bit("pa_enable");
-	ts_bit = format_bit("ts_enable");
-	jitter_bit = format_bit("jitter");
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = type;
-	attr.sample_period = INTERVAL;
-	attr.config = (pa_bit >= 0 ? 1ULL << pa_bit : 0) |
-		      (ts_bit >= 0 ? 1ULL << ts_bit : 0);
-	(void)jitter_bit;	/* jitter stays off: the count is exact */
-	attr.disabled = 1;
-	attr.exclude_kernel = 1;
-	attr.exclude_hv = 1;
-	attr.aux_watermark = AUX_WATERMARK;
-	fd = syscall(__NR_perf_event_open, &attr, 0, -1, -1, 0);
-	ksft_test_result(fd >= 0 && pa_bit >= 0,
-			 "perf_event_open arm_spe (type %d, period %d, pa_enable): %s\n",
-			 type, INTERVAL, fd >= 0 ? "ok" : strerror(errno));
-	if (fd < 0)
-		ksft_exit_fail();
-
-	pc = mmap(NULL, (1 + DATA_PAGES) * page_size, PROT_READ | PROT_WRITE,
-		  MAP_SHARED, fd, 0);
-	if (pc == MAP_FAILED)
-		ksft_exit_fail_msg("mmap data ring: %s\n", strerror(errno));
-	pc->aux_offset = (1 + DATA_PAGES) * page_size;
-	pc->aux_size = (__u64)AUX_PAGES * page_size;
-	aux = mmap(NULL, pc->aux_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		   pc->aux_offset);
-	ksft_test_result(aux != MAP_FAILED, "mmap AUX buffer (%d pages)\n",
-			 AUX_PAGES);
-	if (aux == MAP_FAILED)
-		ksft_exit_fail();
-
-	if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0))
-		ksft_exit_fail_msg("enable: %s\n", strerror(errno));
-	sum = stride_loads(data, buf_len / sizeof(*data), ITERATIONS);
-	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
-
-	aux_head = __atomic_load_n(&pc->aux_head, __ATOMIC_ACQUIRE);
-	scan_records(pc, &aux_records, &truncated);
-	/* More than one AUX record: buffer-full interrupts were taken. */
-	ksft_test_result(aux_head > AUX_WATERMARK && aux_head < pc->aux_size &&
-			 aux_records > 1 && truncated == 0,
-			 "AUX data: %llu bytes in %d AUX records, %d truncated\n",
-			 (unsigned long long)aux_head, aux_records, truncated);
-
-	/* Hand everything to the host check. */
 	outbox = getenv("OUTBOX");
 	snprintf(outdir, sizeof(outdir), "%s/spe_perf_aux",
 		 outbox ? outbox : "/tmp");
 	mkdir(outdir, 0755);
-	n = write_file(outdir, "aux.bin", aux, aux_head);
+
+	/* The plain session: every sample, no filter, no jitter. */
+	len = run_session(type, NULL, NULL, data, words, &sum, outdir,
+			  "aux.bin", &aux_records, &truncated);
+	/* More than one AUX record: buffer-full interrupts were taken. */
+	ksft_test_result(len > AUX_WATERMARK && aux_records > 1 &&
+			 truncated == 0,
+			 "arm_spe (type %d, period %d, pa_enable, ts_enable): %ld bytes in %d AUX records, %d truncated%s%s\n",
+			 type, INTERVAL, len, aux_records, truncated,
+			 len < 0 ? ": " : "", len < 0 ? strerror(errno) : "");
+
+	/* The same loop with jitter and each filter, for the host check. */
+	for (i = 0; i < (int)(sizeof(variants) / sizeof(variants[0])); i++) {
+		const char *const fields[] = { variants[i].field, NULL };
+		char file[64];
+
+		snprintf(file, sizeof(file), "aux-%s.bin", variants[i].name);
+		len = run_session(type, fields, &variants[i].value, data, words,
+				  &sum, outdir, file, &aux_records, &truncated);
+		ksft_test_result(len >= 0 && truncated == 0,
+				 "arm_spe %s=0x%llx: %ld bytes%s%s\n",
+				 variants[i].field,
+				 (unsigned long long)variants[i].value, len,
+				 len < 0 ? ": " : "",
+				 len < 0 ? strerror(errno) : "");
+	}
+
+	/* Hand the buffer's layout to the host check. */
+	n = 0;
 	snprintf(buf, sizeof(buf), "%s/info.txt", outdir);
 	f = fopen(buf, "w");
 	if (!f)
@@ -298,8 +379,7 @@ int main(void)
 			page_size);
 		fprintf(f, "operations=%lu\ninterval=%d\ncpu=%d\ncpu_node=0\n",
 			ITERATIONS, INTERVAL, SAMPLING_CPU);
-		fprintf(f, "aux_bytes=%llu\nloop=0x%llx\nsum=%llu\n",
-			(unsigned long long)aux_head,
+		fprintf(f, "loop=0x%llx\nsum=%llu\n",
 			(unsigned long long)(uintptr_t)stride_loads,
 			(unsigned long long)sum);
 		if (fclose(f))
@@ -320,8 +400,5 @@ int main(void)
 	ksft_test_result(el0_read_pmscr_undefined(),
 			 "PMSCR_EL1 is UNDEFINED at EL0\n");
 
-	munmap(aux, pc->aux_size);
-	munmap(pc, (1 + DATA_PAGES) * page_size);
-	close(fd);
 	ksft_finished();
 }
