@@ -352,7 +352,7 @@ int main(void)
 			 len < 0 ? ": " : "", len < 0 ? strerror(errno) : "");
 
 	/* The same loop with jitter and each filter, for the host check. */
-	for (i = 0; i < (int)(sizeof(variants) / sizeof(variants[0])); i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(variants); i++) {
 		const char *const fields[] = { variants[i].field, NULL };
 		char file[64];
 
