@@ -54,12 +54,15 @@ def decode(dump, aux):
             elif pkt["kind"] == "pc":
                 rec["pc"] = as_int(pkt["addr"])
                 rec["el"] = pkt.get("el")
+            elif pkt["kind"] == "branch_target":
+                rec["target"] = as_int(pkt["addr"])
         elif kind == "events":
             rec["events"] = set(pkt["events"])
         elif kind == "counter" and pkt["kind"] == "total":
             rec["latency"] = as_int(pkt["value"])
         elif kind == "op_type":
             rec["class"] = pkt.get("class")
+            rec["cond"] = pkt.get("cond")
         elif kind in ("bad", "truncated", "unknown"):
             rec["bad"] = True
         if kind in ("end", "timestamp"):
@@ -158,11 +161,31 @@ def main():
              "%d records, expected %.0f (operations/interval) +-10%%"
              % (n, expected))
 
-        inbuf = [r for r in records
+        ldst = [r for r in records if r.get("class") == "ldst"]
+        inbuf = [r for r in ldst
                  if "va" in r and start <= r["va"] < start + length]
         case("spe-perf-aux-va-in-buffer",
-             n > 0 and len(inbuf) >= 0.9 * n,
-             "%d of %d records address the buffer" % (len(inbuf), n))
+             ldst and len(inbuf) >= 0.9 * len(ldst),
+             "%d of %d load/store records address the buffer"
+             % (len(inbuf), len(ldst)))
+        want = info["loads"] / info["interval"]
+        case("spe-perf-aux-load-samples", abs(len(ldst) - want) <= 0.1 * want,
+             "%d load records, expected %.0f (loads/interval) +-10%%"
+             % (len(ldst), want))
+
+        # One conditional branch per iteration, each sample of one the
+        # loop's b.ne (PC and target inside the loop).
+        loop = info["loop"]
+        branches = [r for r in records if r.get("class") == "branch"]
+        in_loop = [r for r in branches if r.get("cond") and
+                   loop <= r.get("pc", 0) < loop + 64 and
+                   loop <= r.get("target", 0) < loop + 64]
+        want = info["branches"] / info["interval"]
+        case("spe-perf-aux-branches",
+             abs(len(branches) - want) <= 0.1 * want and
+             len(in_loop) >= 0.9 * len(branches),
+             "%d branch records (%d the loop's b.ne), expected %.0f +-10%%"
+             % (len(branches), len(in_loop), want))
 
         bad_pa = remote_wrong = 0
         lat = {True: [], False: []}

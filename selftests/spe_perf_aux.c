@@ -32,7 +32,7 @@
 #define PMU_DIR		"/sys/bus/event_source/devices/arm_spe_0"
 #define NR_PAGES	64		/* data buffer: half on each node */
 #define STRIDE		64		/* bytes between two loads */
-#define ITERATIONS	1048576UL	/* loads in the measured loop */
+#define ITERATIONS	1048576UL	/* iterations of the measured loop */
 #define INTERVAL	1024		/* sampling interval (operations) */
 #define DATA_PAGES	8		/* perf data ring (records) */
 #define AUX_PAGES	256		/* 1 MiB AUX ring: room for every record */
@@ -120,23 +120,35 @@ static int set_format(struct perf_event_attr *attr, const char *name,
 }
 
 /*
- * The measured loop: one load per iteration and nothing else that touches
- * memory, so the operations SPE counts are the ITERATIONS loads.  The
- * buffer is volatile because each of those loads must really be made.
+ * The measured loop, in assembly so that each iteration is exactly two
+ * loads and one conditional branch: the operations SPE counts are
+ * 3 * ITERATIONS (plus a handful around the loop).  Three operations per
+ * iteration against an interval that is a multiple of 256 (so not of 3)
+ * make the sampled operation rotate through all three.
  */
 static __u64 __attribute__((noinline))
-stride_loads(const volatile __u64 *buf, size_t words, size_t iterations)
+stride_loads(const __u64 *buf, size_t words, size_t iterations)
 {
-	const size_t step = STRIDE / sizeof(*buf);
-	__u64 sum = 0;
-	size_t i, j = 0;
+	const size_t bytes = words * sizeof(*buf);
+	__u64 sum = 0, val, val2, off = 0;
+	const __u64 *p;
 
-	for (i = 0; i < iterations; i++) {
-		sum += buf[j];
-		j += step;
-		if (j >= words)
-			j = 0;
-	}
+	if (!iterations)
+		return 0;
+	asm volatile("1:	add	%[p], %[buf], %[off]\n"
+		     "	ldr	%[val], [%[p]]\n"
+		     "	ldr	%[val2], [%[p], #8]\n"
+		     "	add	%[off], %[off], %[step]\n"
+		     "	cmp	%[off], %[bytes]\n"
+		     "	csel	%[off], %[off], xzr, lo\n"
+		     "	add	%[sum], %[sum], %[val]\n"
+		     "	add	%[sum], %[sum], %[val2]\n"
+		     "	subs	%[n], %[n], #1\n"
+		     "	b.ne	1b\n"
+		     : [val] "=&r"(val), [val2] "=&r"(val2), [p] "=&r"(p),
+		       [off] "+r"(off), [sum] "+r"(sum), [n] "+r"(iterations)
+		     : [buf] "r"(buf), [step] "I"(STRIDE), [bytes] "r"(bytes)
+		     : "cc", "memory");
 	return sum;
 }
 
@@ -198,7 +210,7 @@ static void scan_records(struct perf_event_mmap_page *pc, int *aux,
  * PERF_RECORD_AUX records and those flagged truncated.
  */
 static long run_session(int type, const char *const *fields,
-			const __u64 *values, const volatile __u64 *data,
+			const __u64 *values, const __u64 *data,
 			size_t words, __u64 *sum, const char *outdir,
 			const char *file, int *aux_records, int *truncated)
 {
@@ -377,8 +389,10 @@ int main(void)
 		fprintf(f, "buf_start=0x%llx\nbuf_len=%zu\npage_size=%ld\n",
 			(unsigned long long)(uintptr_t)data, buf_len,
 			page_size);
-		fprintf(f, "operations=%lu\ninterval=%d\ncpu=%d\ncpu_node=0\n",
-			ITERATIONS, INTERVAL, SAMPLING_CPU);
+		fprintf(f, "operations=%lu\nloads=%lu\nbranches=%lu\n",
+			3 * ITERATIONS, 2 * ITERATIONS, ITERATIONS);
+		fprintf(f, "interval=%d\ncpu=%d\ncpu_node=0\n", INTERVAL,
+			SAMPLING_CPU);
 		fprintf(f, "loop=0x%llx\nsum=%llu\n",
 			(unsigned long long)(uintptr_t)stride_loads,
 			(unsigned long long)sum);
