@@ -30,8 +30,9 @@ DEPS_HOST	+= ninja-build meson python3 python3-venv pkgconf \
 		   libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev \
 		   dpkg-dev ccache rsync patch gcc make ipxe-qemu
 
-HELP_LINES	+= "qemu           SPE-capable qemu-system-aarch64 in build/qemu" \
-		   "bench-qemu     guest slowdown: SPE at minimum interval vs off"
+help-parts::
+	@echo '  qemu           SPE-capable qemu-system-aarch64 in build/qemu'
+	@echo '  bench-qemu     guest slowdown: SPE at the minimum interval vs off'
 
 .PHONY: qemu qemu-source qemu-tree
 
