@@ -14,8 +14,6 @@ RESULTS		?= $(BUILD)/results
 
 DEPS_HOST	+= clang libclang-rt-14-dev valgrind
 HOST_TESTS	+= test-decoder-unit test-decoder-diff test-decoder-fuzz
-HELP_LINES	+= "bench-decoder  records/s of our SPE decoder vs perf, callgrind instr/record" \
-		   "fuzz           libFuzzer on the SPE decoder for FUZZ_SECONDS (default 600)"
 
 DEC_SRC		:= drivers/arm/spe/spe-decoder
 DEC_HOST	:= host/spe-decoder
@@ -174,3 +172,7 @@ bench-decoder: $(HOSTBIN)/spe-decoder-bench
 	@mkdir -p $(RESULTS)
 	@HOSTBIN=$(HOSTBIN) $(DEC_HOST)/bench-decoder.sh | \
 		tee $(RESULTS)/bench-decoder.txt
+
+help-parts::
+	@echo '  bench-decoder  records/s of our SPE decoder vs perf, callgrind instr/record'
+	@echo '  fuzz           libFuzzer on the SPE decoder for FUZZ_SECONDS (default 600)'
