@@ -94,7 +94,7 @@ GUEST_POSTCHECKS += check-spe-perf-aux
 
 check-spe-perf-aux:
 	@mkdir -p $(RESULTS)
-	@$(MAKE) -s $(HOSTBIN)/perf-spe-dump >/dev/null 2>&1 || true
+	@$(MAKE) -s $(HOSTBIN)/perf-spe-dump
 	@$(PYTHON) scripts/check-spe-perf-aux.py \
 		$(BUILD)/guest-out/test/spe_perf_aux $(HOSTBIN)/perf-spe-dump \
 		$(RESULTS)/check-spe-perf-aux.txt
