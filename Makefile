@@ -47,6 +47,7 @@ KCONFIGS	:= configs/qemu-virt.config configs/mem_sampling.config \
 HOST_TESTS	:=
 GUEST_POSTCHECKS :=
 GUEST_BINS	:=
+BENCH_TARGETS	:=
 CHECK_KERNEL_TARGETS :=
 
 include $(sort $(wildcard mk/*.mk))
