@@ -1001,9 +1001,10 @@ int main(int argc, char **argv)
 	if (options.verbose)
 		fprintf(stderr, PROGRAM ": %u physical ranges from %s, pid filter %d\n",
 			nr_node_ranges, node_source, options.pid);
-	/* The header says recording has begun: scripts may wait for it. */
+	/* Both say recording has begun: scripts may wait for either. */
 	print_header();
 	fflush(stdout);
+	fprintf(stderr, PROGRAM ": recording, Ctrl-C to stop\n");
 
 	while (!is_exiting()) {
 		int timeout = 100;
