@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
 done
 
 installed() {
-	dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed
+	dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed
 }
 
 missing=()
