@@ -22,3 +22,17 @@ $(BUILD)/guest-bin/spe-record: $(wildcard $(SPE_RECORD_SRC)/*) | $(BUILD)/.deps-
 	@$(MAKE) -s -C $(SPE_RECORD_SRC) OUTPUT=$(SPE_RECORD_OUT) \
 		CC=$(CROSS_COMPILE)gcc STATIC=1 BPF_MULTIARCH=$(shell gcc -print-multiarch)
 	@$(CROSS_COMPILE)strip -o $@ $(SPE_RECORD_OUT)/spe-record
+
+# Host test: the same sources build natively (as on an arm64 Debian host)
+# and refuse what they must, before any kernel feature is needed.
+DEPS_HOST += libbpf-dev zlib1g-dev
+HOST_TESTS += test-spe-record
+HELP_LINES += "test-spe-record native spe-record build, arguments and refusals"
+
+.PHONY: test-spe-record
+test-spe-record: | $(BUILD)/.deps-ok
+	@mkdir -p $(RESULTS) $(BUILD)/spe-record-host
+	@scripts/test-spe-record.sh $(SPE_RECORD_SRC) $(BUILD)/spe-record-host \
+		> $(RESULTS)/test-spe-record.txt; \
+	cat $(RESULTS)/test-spe-record.txt; \
+	! grep -q '^not ok' $(RESULTS)/test-spe-record.txt
