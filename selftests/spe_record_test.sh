@@ -352,7 +352,11 @@ test_hardware()
 		[ "$v" -ge "$wl_start" ] && [ "$v" -lt "$wl_end" ] && inside=$((inside + 1))
 	done < "$tmp/hw.lines"
 	summary=$(sed -n 's/^Summary: \([0-9]*\) samples.*/\1/p' "$tmp/hw.out")
-	note "$provider: $lines samples of pid $wl_pid, $with_vaddr with a VADDR, $inside in its buffer, summary $summary"
+	window=$(sed -n 's/^Summary: .* samples in \([0-9.]*\) s .*/\1/p' "$tmp/hw.out")
+	lost=$(sed -n 's/^Summary: .*, \([0-9]*\) lost .*/\1/p' "$tmp/hw.out")
+	# A flood of samples must not keep it past -d: none after 2 s.
+	late=$(awk '$1 > 2.0' "$tmp/hw.lines" | grep -c .)
+	note "$provider: $lines samples of pid $wl_pid, $with_vaddr with a VADDR, $inside in its buffer, summary $summary in $window s, $lost lost to a full ring buffer"
 	if [ $rc -ne 0 ]; then
 		tap fail "$name" "spe-record exited $rc: $(cat "$tmp/hw.err")"
 	elif [ "$with_vaddr" -eq 0 ]; then
@@ -361,6 +365,8 @@ test_hardware()
 		tap fail "$name" "$others lines of other processes"
 	elif [ "$summary" != "$lines" ]; then
 		tap fail "$name" "summary $summary, lines $lines"
+	elif [ "$late" -ne 0 ] || [ "$window" != "2.00" ]; then
+		tap fail "$name" "-d 2 ran $window s, $late samples after 2 s"
 	elif [ $((inside * 2)) -lt "$with_vaddr" ]; then
 		tap fail "$name" "only $inside of $with_vaddr VADDRs in the workload's buffer"
 	else

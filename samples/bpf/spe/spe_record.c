@@ -652,6 +652,8 @@ static struct {
 
 static struct timespec start_time;
 static unsigned long long start_ns;
+static unsigned long long end_ns;	/* end of the -d window, 0 without -d */
+static int draining;			/* detached: empty the ring buffer */
 
 static void account(const struct spe_record_event *event, const char *comm,
 		    int node, int local_node)
@@ -726,10 +728,19 @@ static int handle_event(void *ctx, void *data, size_t size)
 	const char *comm, *op;
 	double time;
 
-	if (is_exiting() || size < sizeof(*event))
+	if (size < sizeof(*event))
 		return 0;
-	if (options.count && stats.samples >= options.count)
-		return 0;
+	/*
+	 * Samples taken after the -d window or beyond -c are not ours.  Stop
+	 * consuming then (a negative value ends ring_buffer__poll(), which
+	 * would otherwise not return while samples keep coming), except when
+	 * emptying the ring after detaching.
+	 */
+	if ((end_ns && event->time_ns > end_ns) ||
+	    (options.count && stats.samples >= options.count))
+		set_exiting(1);
+	if (is_exiting())
+		return draining ? 0 : -ECANCELED;
 
 	comm = task_comm(event->tid, event->comm, event->comm_valid);
 	op = event->op < ARRAY_SIZE(op_names) ? op_names[event->op] : "?";
@@ -787,8 +798,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 		       vaddr, paddr, node_text);
 	}
 
-	if (options.count && stats.samples >= options.count)
-		set_exiting(1);
 	return 0;
 }
 
@@ -957,7 +966,7 @@ int main(int argc, char **argv)
 	struct bpf_link *link;
 	struct sigaction action = { .sa_handler = on_signal };
 	struct spe_record_settings settings = { 0 };
-	int err, event_id;
+	int err, event_id, failed = 0;
 	__u32 zero = 0;
 	double elapsed;
 
@@ -996,6 +1005,8 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &start_time);
 	start_ns = start_time.tv_sec * 1000000000ULL + start_time.tv_nsec;
+	if (options.duration)
+		end_ns = start_ns + (unsigned long long)(options.duration * 1e9);
 	link = attach_program(skel, event_id);
 
 	if (options.verbose)
@@ -1018,8 +1029,9 @@ int main(int argc, char **argv)
 				timeout = left * 1000 + 1;
 		}
 		err = ring_buffer__poll(ring, timeout);
-		if (err < 0 && err != -EINTR) {
+		if (err < 0 && err != -EINTR && err != -ECANCELED) {
 			fprintf(stderr, PROGRAM ": reading the ring buffer: %s\n", strerror(-err));
+			failed = 1;
 			break;
 		}
 		fflush(stdout);
@@ -1027,13 +1039,15 @@ int main(int argc, char **argv)
 
 	/* Stop the source first, then print what it had already produced. */
 	elapsed = seconds_since(&start_time);
+	if (options.duration && elapsed > options.duration)
+		elapsed = options.duration;	/* later samples were dropped */
 	bpf_link__destroy(link);
 	set_exiting(0);
-	if (!options.count || stats.samples < options.count)
-		ring_buffer__consume(ring);
+	draining = 1;
+	ring_buffer__consume(ring);
 	print_summary(skel, elapsed);
 
 	ring_buffer__free(ring);
 	spe_record_bpf__destroy(skel);
-	return err < 0 && err != -EINTR ? 1 : 0;
+	return failed;
 }
