@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mem_sampling: build, boot and test the patched Linux 6.12 arm64 kernel on
+# an emulated 2-node NUMA machine.  `make help` lists the targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TOP		:= $(CURDIR)
+BUILD		?= $(TOP)/build
+KPRISTINE	:= $(BUILD)/linux-pristine
+KSRC		:= $(BUILD)/linux
+KOBJ		:= $(BUILD)/kernel-arm64
+HOSTBIN		:= $(BUILD)/host
+RESULTS		:= $(BUILD)/results
+LOGS		:= $(BUILD)/logs
+CROSS_COMPILE	:= aarch64-linux-gnu-
+JOBS		?= $(shell nproc)
+PYTHON		:= /usr/bin/python3
+
+# ccache shares objects between checkouts below the same parent directory.
+export CCACHE_BASEDIR ?= $(abspath $(TOP)/..)
+export CCACHE_DIR ?= $(HOME)/.ccache
+
+# The guest: QEMU virt, 2 CPUs, 2 NUMA nodes, one CPU and half the memory
+# each.  GUEST_MEM is the total.  mk/qemu.mk points QEMU at our SPE model.
+QEMU		?= /usr/bin/qemu-system-aarch64
+GUEST_MEM	?= 2G
+GUEST_TIMEOUT	?= 1500
+GUEST_APPEND	?=
+
+# Packages every target needs; mk/*.mk add theirs.
+DEPS_HOST	:= gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-source-6.12 \
+		   ccache sparse bc bison flex libssl-dev libelf-dev cpio \
+		   xz-utils rsync python3 qemu-system-arm dpkg-dev git
+DEPS_ARM64	:= busybox-static
+
+# Kernel config fragments, merged onto allnoconfig in this order.
+KCONFIGS	:= configs/qemu-virt.config configs/mem_sampling.config \
+		   configs/test.config
+
+# Filled by mk/*.mk: host test targets, host checks run after the guest
+# boot, static arm64 programs for the guest, our kernel objects to check.
+HOST_TESTS	:=
+GUEST_POSTCHECKS :=
+GUEST_BINS	:=
+CHECK_KERNEL_TARGETS :=
+
+include $(sort $(wildcard mk/*.mk))
+
+KMAKE = $(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=arm64 \
+	CROSS_COMPILE=$(CROSS_COMPILE) CC="ccache $(CROSS_COMPILE)gcc" \
+	-j$(JOBS)
+
+.PHONY: help deps kernel kernel-tree kernel-config initramfs selftests run \
+	shell test test-host test-guest check patches clean distclean
+
+help:
+	@echo 'mem_sampling: Linux 6.12 NUMA balancing from hardware access samples'
+	@echo
+	@echo 'Main jobs (each installs and builds what it needs):'
+	@echo '  run            boot the 2-node guest and run the demo, print a report'
+	@echo '  test           host tests, KUnit at guest boot, kselftests in the guest'
+	@echo '  check          checkpatch --strict, sparse and W=1 on our code'
+	@echo '  shell          boot the same guest to an interactive shell'
+	@echo
+	@echo 'Steps:'
+	@echo '  deps           install the Debian packages the targets need (apt-get)'
+	@echo '  kernel         patched arm64 Image in build/kernel-arm64 (incremental)'
+	@echo '  initramfs      busybox, our static test programs and the guest init'
+	@echo '  patches        export the change as a git am series in build/patches'
+	@echo '  clean          remove build outputs but keep unpacked sources'
+	@echo '  distclean      remove build/ entirely'
+	@$(foreach h,$(HELP_LINES),echo '  $(h)';)
+	@echo
+	@echo 'Variables: GUEST_MEM=$(GUEST_MEM) GUEST_TIMEOUT=$(GUEST_TIMEOUT)s JOBS=$(JOBS)'
+	@echo '           GUEST_APPEND="extra kernel command line"'
+
+# ---------------------------------------------------------------- packages
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+deps:
+	@mkdir -p $(BUILD)
+	@scripts/deps.sh --host "$(sort $(DEPS_HOST))" --arm64 "$(sort $(DEPS_ARM64))"
+	@touch $(DEPS_STAMP)
+
+$(DEPS_STAMP): $(MAKEFILE_LIST) scripts/deps.sh
+	@$(MAKE) -s deps
+
+# ------------------------------------------------------------------ kernel
+# The tree is rebuilt from the pristine source, patches/ and the overlay on
+# every run, but only files whose content changed get a new time stamp, so
+# an unchanged tree rebuilds in seconds.
+kernel-tree: $(DEPS_STAMP)
+	@scripts/prepare-kernel-tree.sh $(BUILD)
+
+kernel-config: kernel-tree
+	@scripts/configure-kernel.sh $(KSRC) $(KOBJ) arm64 $(KCONFIGS)
+
+kernel: kernel-config
+	@echo "  KERNEL  $(KOBJ)/arch/arm64/boot/Image"
+	@$(KMAKE) Image
+	@$(KMAKE) headers >/dev/null
+
+# --------------------------------------------------------------- initramfs
+selftests: kernel
+	@scripts/build-selftests.sh $(KSRC) $(KOBJ) $(BUILD)/selftests
+
+initramfs: selftests $(GUEST_BINS)
+	@scripts/build-initramfs.sh $(BUILD) $(BUILD)/initramfs.cpio.gz \
+		$(BUILD)/selftests $(GUEST_BINS)
+
+# ------------------------------------------------------------ boot and run
+BOOT = QEMU=$(QEMU) GUEST_MEM=$(GUEST_MEM) GUEST_APPEND="$(GUEST_APPEND)" \
+	scripts/boot-guest.sh $(BUILD) $(KOBJ)/arch/arm64/boot/Image \
+	$(BUILD)/initramfs.cpio.gz
+
+run: kernel initramfs $(QEMU)
+	@$(BOOT) run $(GUEST_TIMEOUT)
+
+shell: kernel initramfs $(QEMU)
+	@$(BOOT) shell 0
+
+# -------------------------------------------------------------------- test
+test:
+	@scripts/run-tests.sh
+
+test-host: $(HOST_TESTS)
+
+test-guest: kernel initramfs $(QEMU)
+	@rm -f $(RESULTS)/kunit.txt $(RESULTS)/kselftest.txt $(RESULTS)/guest-boot.txt
+	@mkdir -p $(RESULTS)
+	@$(BOOT) test $(GUEST_TIMEOUT); rc=$$?; \
+	$(PYTHON) scripts/parse-guest-log.py $(LOGS)/test.log \
+		$(BUILD)/guest-out/test $(RESULTS) || rc=1; \
+	for c in $(GUEST_POSTCHECKS); do $(MAKE) -s $$c || rc=1; done; \
+	exit $$rc
+
+# ------------------------------------------------------------------- check
+check: kernel-config
+	@scripts/check.sh $(KSRC) $(KOBJ) "$(CHECK_KERNEL_TARGETS)"
+
+# ----------------------------------------------------------------- patches
+patches: kernel-tree
+	@scripts/export-patches.sh $(BUILD)
+
+clean:
+	rm -rf $(KOBJ) $(BUILD)/selftests $(BUILD)/initramfs* $(RESULTS) \
+		$(LOGS) $(BUILD)/guest-out $(HOSTBIN) $(BUILD)/patches
+
+distclean:
+	rm -rf $(BUILD)
+
+print-%:
+	@echo '$($*)'

@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test guest: QEMU virt, 2 CPUs, 2 NUMA nodes (one CPU and half
+# the memory each), the kernel and initramfs given, the plan on the kernel
+# command line.  A raw disk carries the guest's $OUTBOX back to the host.
+#
+# Exit status: 0 when the guest ran the plan and powered off; non-zero,
+# with a message naming what happened, on a panic, a time-out or a plan
+# that failed.
+#
+# usage: boot-guest.sh BUILD IMAGE INITRD PLAN TIMEOUT_SECONDS
+# env:   QEMU, GUEST_MEM (e.g. 2G), GUEST_APPEND, QEMU_CPU_OPTS
+set -uo pipefail
+build=$1 image=$2 initrd=$3 plan=$4 limit=$5
+qemu=${QEMU:-qemu-system-aarch64}
+mem=${GUEST_MEM:-2G}
+cpu_opts=${QEMU_CPU_OPTS:-max,pauth-impdef=on}
+logs=$build/logs
+outdir=$build/guest-out/$plan
+disk=$build/guest-out/$plan.disk
+
+die() { echo "boot-guest: $*" >&2; exit 1; }
+for f in "$image" "$initrd"; do
+	[ -r "$f" ] || die "$f is missing (make kernel initramfs)"
+done
+command -v "$qemu" >/dev/null || [ -x "$qemu" ] || die "QEMU $qemu not found (make deps / make qemu)"
+
+case $mem in
+*G) mib=$(( ${mem%G} * 1024 )) ;;
+*M) mib=${mem%M} ;;
+*) die "GUEST_MEM=$mem: give it in M or G" ;;
+esac
+half=$(( mib / 2 ))
+
+mkdir -p "$logs" "$build/guest-out"
+rm -rf "$outdir" "$disk"
+truncate -s 256M "$disk"
+
+args=(-M virt,gic-version=3 -cpu "$cpu_opts" -smp 2 -m "${mib}M"
+      -object memory-backend-ram,id=mem0,size=${half}M
+      -object memory-backend-ram,id=mem1,size=$(( mib - half ))M
+      -numa node,nodeid=0,cpus=0,memdev=mem0
+      -numa node,nodeid=1,cpus=1,memdev=mem1
+      -kernel "$image" -initrd "$initrd"
+      -append "console=ttyAMA0 panic=-1 msplan=$plan $GUEST_APPEND"
+      -drive if=none,file="$disk",format=raw,id=outbox
+      -device virtio-blk-device,drive=outbox
+      -nographic -no-reboot)
+
+if [ "$plan" = shell ]; then
+	exec "$qemu" "${args[@]}"
+fi
+
+log=$logs/$plan.log
+echo "  BOOT    plan=$plan, log in $log (limit ${limit}s)"
+start=$(date +%s)
+timeout --foreground -k 10 "$limit" "$qemu" "${args[@]}" < /dev/null > "$log" 2>&1
+rc=$?
+took=$(( $(date +%s) - start ))
+
+mkdir -p "$outdir"
+tar -xf "$disk" -C "$outdir" 2>/dev/null
+rm -f "$disk"
+
+if grep -q 'Kernel panic - not syncing' "$log"; then
+	grep -m1 -B2 -A20 'Kernel panic - not syncing' "$log" >&2
+	die "the guest kernel panicked (plan $plan, after ${took}s; log $log)"
+fi
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	tail -20 "$log" >&2
+	die "the guest did not finish within ${limit}s (plan $plan; log $log)"
+fi
+if [ $rc != 0 ]; then
+	tail -20 "$log" >&2
+	die "QEMU exited with status $rc (plan $plan; log $log)"
+fi
+if ! grep -q '^MS-GUEST-DONE' "$log"; then
+	tail -20 "$log" >&2
+	die "the guest stopped before its init finished (plan $plan; log $log)"
+fi
+echo "  GUEST   plan=$plan finished in ${took}s"
+if [ "$plan" = run ]; then
+	sed -n '/^MS-GUEST-START/,/^MS-PLAN-EXIT/p' "$log" | sed '1d;$d' | tr -d '\r'
+fi
+status=$(sed -n 's/^MS-PLAN-EXIT \([0-9]*\).*/\1/p' "$log" | tr -d '\r' | tail -1)
+[ "$status" = 0 ] || die "plan $plan exited with status ${status:-?} (log $log)"

@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: checkpatch.pl --strict on every patch and every new file,
+# then sparse (C=2) and W=1 on every kernel object of ours.  Any warning
+# in our code fails.
+#
+# usage: check.sh KSRC KOBJ "EXTRA_KBUILD_TARGETS"
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+ksrc=$1 kobj=$2 extra=$3
+log=$kobj.check.log
+rc=0
+
+cd "$top"
+new_files=$(find drivers mm include kernel samples selftests -type f \
+		\( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
+patches=$(grep -v '^#' patches/series | awk 'NF {print "patches/" $1}')
+
+echo "== checkpatch --strict"
+cp_fail=0
+for p in $patches; do
+	out=$("$ksrc/scripts/checkpatch.pl" --strict --no-summary --quiet \
+		--no-tree "$p" 2>&1) || { echo "$out"; cp_fail=1; }
+done
+for f in $new_files; do
+	out=$("$ksrc/scripts/checkpatch.pl" --strict --no-summary --quiet \
+		--no-tree --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" 2>&1) ||
+		{ echo "$out"; cp_fail=1; }
+	head -2 "$f" | grep -q 'SPDX-License-Identifier: GPL-2.0' ||
+		{ echo "$f: no GPL-2.0 SPDX header"; cp_fail=1; }
+done
+n=$(echo $patches $new_files | wc -w)
+[ $cp_fail = 0 ] && echo "   $n files clean" || rc=1
+
+echo "== sparse (C=2) and W=1"
+targets=$extra
+for f in $(find drivers mm kernel -name '*.c' 2>/dev/null | sort); do
+	targets="$targets ${f%.c}.o"
+done
+if [ -z "${targets// }" ]; then
+	echo "   no kernel objects of ours yet"
+else
+	make -C "$ksrc" O="$kobj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		CC="ccache aarch64-linux-gnu-gcc" C=2 W=1 -j"$(nproc)" \
+		$targets > "$log" 2>&1
+	mrc=$?
+	warnings=$(grep -E ': (warning|error):' "$log" | while IFS= read -r line; do
+		path=${line%%:*}
+		for f in $new_files; do
+			case "$path" in "$f"|*/"$f") echo "$line" ;; esac
+		done
+	done | sort -u)
+	if [ $mrc != 0 ]; then
+		tail -30 "$log"
+		echo "   build of our objects failed (log $log)"
+		rc=1
+	elif [ -n "$warnings" ]; then
+		echo "$warnings"
+		echo "   warnings in our code (log $log)"
+		rc=1
+	else
+		echo "   $(echo $targets | wc -w) objects clean"
+	fi
+fi
+exit $rc
