@@ -62,8 +62,6 @@
  */
 #define SPE_MIN_BUFFER_SIZE	(2 * PAGE_SIZE)
 #define SPE_MAX_BUFFER_SIZE	SZ_1M
-#define SPE_DEFAULT_BUFFER_SIZE	SZ_64K
-#define SPE_DEFAULT_INTERVAL	4096
 
 /* A CPU whose buffer faults this often is no longer sampled. */
 #define SPE_MAX_FAULTS		16
@@ -1063,13 +1061,9 @@ static void spe_free_buffers(struct spe_device *sd)
 
 static int spe_device_probe(struct platform_device *pdev)
 {
-	struct mem_sampling_config defaults = {
-		.buffer_size = SPE_DEFAULT_BUFFER_SIZE,
-	};
 	struct device *dev = &pdev->dev;
 	struct spe_caps_probe probe;
 	struct spe_device *sd;
-	struct spe_regs regs;
 	int ret;
 
 	if (spe_dev) {
@@ -1120,18 +1114,7 @@ static int spe_device_probe(struct platform_device *pdev)
 		goto err_free_irq;
 	sd->hp_state = ret;
 
-	/* Buffers and registers ready before the core can ask for them. */
-	defaults.interval = max_t(u32, SPE_DEFAULT_INTERVAL,
-				  sd->caps.min_interval);
-	ret = spe_config_to_regs(&defaults, &regs);
-	if (!ret) {
-		mutex_lock(&spe_config_lock);
-		ret = spe_apply_config(&regs, defaults.buffer_size);
-		mutex_unlock(&spe_config_lock);
-	}
-	if (ret)
-		goto err_hotplug;
-
+	/* The core configures us (buffers, registers) before it returns. */
 	ret = mem_sampling_register_provider(&sd->provider);
 	if (ret) {
 		dev_err(dev, "mem_sampling refused the provider (%d)\n", ret);
