@@ -437,9 +437,9 @@ int main(void)
 	char flags[128] = "";
 
 	ksft_print_header();
-	ksft_set_plan(10);
 	if (why)
 		ksft_exit_skip("%s\n", why);
+	ksft_set_plan(10);
 
 	page_size = sysconf(_SC_PAGESIZE);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,

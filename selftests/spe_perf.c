@@ -315,12 +315,12 @@ int main(void)
 	int splats, type;
 
 	ksft_print_header();
-	ksft_set_plan(3);
 	if (why)
 		ksft_exit_skip("%s\n", why);
 	type = spe_pmu_type();
 	if (type < 0)
 		ksft_exit_skip("no arm_spe perf PMU (CONFIG_ARM_SPE_PMU off?)\n");
+	ksft_set_plan(3);
 
 	snprintf(outdir, sizeof(outdir), "%s/spe_perf", outbox ? outbox : "/tmp");
 	mkdir(outdir, 0755);
