@@ -433,6 +433,7 @@ int main(void)
 {
 	long long records, samples, dropped, faults, foreign;
 	const char *why = spe_unavailable();
+	struct ms_saved saved;
 	int splats;
 	char flags[128] = "";
 
@@ -446,6 +447,7 @@ int main(void)
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	ms_save(&saved);
 	min_interval = spe_read("caps/min_interval");
 	read_str(MS_SYSFS "/caps/flags", flags, sizeof(flags));
 	paddr_supported = strstr(flags, "paddr");
@@ -474,6 +476,7 @@ int main(void)
 	test_enable_cycles();
 	test_hotplug();
 	ms_enable(false);
+	ms_restore(&saved);
 
 	records = spe_read("stats/records") - records;
 	samples = vmstat_read("mem_sampling_samples") - samples;

@@ -167,6 +167,15 @@ static long records_of(pid_t pid)
 	return c.n;
 }
 
+/*
+ * Records wait in the SPE buffer until it fills or the task is switched
+ * out: sleep a little so they reach the tracepoint before it is read.
+ */
+static void settle(void)
+{
+	usleep(20000);
+}
+
 static char outdir[PATH_MAX / 2];
 
 static void test_task_event(int type, long long period)
@@ -186,6 +195,7 @@ static void test_task_event(int type, long long period)
 	trace_clear();
 	trace_on(true);
 	stride(buf, BUF_SIZE, PASSES);
+	settle();
 	trace_on(false);
 	before = records_of(getpid());
 
@@ -200,6 +210,7 @@ static void test_task_event(int type, long long period)
 	trace_clear();
 	trace_on(true);
 	stride(buf, BUF_SIZE, PASSES);
+	settle();
 	trace_on(false);
 	ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0);
 	during = records_of(getpid());
@@ -214,6 +225,7 @@ static void test_task_event(int type, long long period)
 	trace_clear();
 	trace_on(true);
 	stride(buf, BUF_SIZE, PASSES);
+	settle();
 	trace_on(false);
 	after = records_of(getpid());
 
@@ -311,6 +323,7 @@ int main(void)
 {
 	const char *why = spe_unavailable();
 	const char *outbox = getenv("OUTBOX");
+	struct ms_saved saved;
 	long long period;
 	int splats, type;
 
@@ -325,6 +338,7 @@ int main(void)
 	snprintf(outdir, sizeof(outdir), "%s/spe_perf", outbox ? outbox : "/tmp");
 	mkdir(outdir, 0755);
 	pin_to_cpu(0);
+	ms_save(&saved);
 	period = spe_read("caps/min_interval");
 	period = period > 4096 ? period : 4096;
 	if (trace_setup(16384) || ms_write("interval", period) ||
@@ -335,7 +349,7 @@ int main(void)
 	test_task_event(type, period);
 	test_cpu_event(type, period);
 
-	ms_enable(false);
+	ms_restore(&saved);
 	write_str(MS_EVENT "/enable", "0");
 	ksft_test_result(kernel_splats() == splats,
 			 "log: no warning, bug or buffer fault logged\n");

@@ -157,6 +157,33 @@ static inline long long vmstat_read(const char *name)
 	return v;
 }
 
+/* The core's tunables and switch, to leave them as the test found them. */
+struct ms_saved {
+	char interval[32], buffer_size[32], min_latency[32], op_filter[32];
+	char paddr[32], enable[32];
+};
+
+static inline void ms_save(struct ms_saved *m)
+{
+	read_str(MS_SYSFS "/interval", m->interval, sizeof(m->interval));
+	read_str(MS_SYSFS "/buffer_size", m->buffer_size, sizeof(m->buffer_size));
+	read_str(MS_SYSFS "/min_latency", m->min_latency, sizeof(m->min_latency));
+	read_str(MS_SYSFS "/op_filter", m->op_filter, sizeof(m->op_filter));
+	read_str(MS_SYSFS "/paddr", m->paddr, sizeof(m->paddr));
+	read_str(MS_ENABLE, m->enable, sizeof(m->enable));
+}
+
+static inline void ms_restore(const struct ms_saved *m)
+{
+	write_str(MS_ENABLE, "0");
+	write_str(MS_SYSFS "/interval", m->interval);
+	write_str(MS_SYSFS "/buffer_size", m->buffer_size);
+	write_str(MS_SYSFS "/min_latency", m->min_latency);
+	write_str(MS_SYSFS "/op_filter", m->op_filter);
+	write_str(MS_SYSFS "/paddr", m->paddr);
+	write_str(MS_ENABLE, m->enable);
+}
+
 /* Is the SPE driver the active mem_sampling provider?  Else a reason. */
 static inline const char *spe_unavailable(void)
 {
