@@ -14,7 +14,7 @@ RESULTS		?= $(BUILD)/results
 
 DEPS_HOST	+= clang libclang-rt-14-dev valgrind
 HOST_TESTS	+= test-decoder-unit test-decoder-diff test-decoder-fuzz
-HELP_LINES	+= "bench-decoder  records/s of our SPE decoder vs perf's, callgrind instr/record" \
+HELP_LINES	+= "bench-decoder  records/s of our SPE decoder vs perf, callgrind instr/record" \
 		   "fuzz           libFuzzer on the SPE decoder for FUZZ_SECONDS (default 600)"
 
 DEC_SRC		:= drivers/arm/spe/spe-decoder
@@ -52,10 +52,12 @@ PERF_PKT_C	:= $(PERF_SPE)/arm-spe-pkt-decoder.c
 PERF_OBJS	:= $(DEC_OBJ)/perf-arm-spe-pkt-decoder.o \
 		   $(DEC_OBJ)/perf-arm-spe-decoder.o $(DEC_OBJ)/perf-glue.o
 
-.PHONY: decoder-tools test-decoder-unit test-decoder-diff test-decoder-fuzz \
-	fuzz bench-decoder
+.PHONY: decoder-tools spe-decode perf-spe-dump test-decoder-unit \
+	test-decoder-diff test-decoder-fuzz fuzz bench-decoder
 
 decoder-tools: $(HOSTBIN)/spe-decode $(HOSTBIN)/perf-spe-dump
+spe-decode: $(HOSTBIN)/spe-decode
+perf-spe-dump: $(HOSTBIN)/perf-spe-dump
 
 # The pristine tree comes from the top Makefile's kernel-tree; only asked
 # for when it is missing.
@@ -107,6 +109,11 @@ $(HOSTBIN)/spe-decoder-diff: $(DEC_HOST)/spe-decoder-diff.c $(DEC_CORE_OBJS) \
 		$(DEC_HOST)/spe-decoder-diff.c $(DEC_CORE_OBJS) \
 		$(DEC_OBJ)/spe-synth.o $(DEC_OBJ)/perf-arm-spe-decoder.o \
 		$(DEC_OBJ)/perf-glue.o
+
+$(DEC_OBJ)/spe-decoder-bench.o: $(DEC_HOST)/spe-decoder-bench.c $(DEC_HDRS) \
+		$(PERF_PKT_C)
+	@mkdir -p $(@D)
+	$(DEC_CC) $(PERF_CFLAGS) -I$(PERF_SPE) -Wall -c -o $@ $<
 
 $(HOSTBIN)/spe-decoder-bench: $(DEC_OBJ)/spe-decoder-bench.o \
 		$(DEC_OBJ)/spe-synth.o $(DEC_OBJ)/spe-pkt-decoder.o \

@@ -105,6 +105,7 @@ int main(int argc, char **argv)
 		dump_packets(buf, len);
 	else
 		dump_records(&dec);
+	fflush(stdout);
 	if (stats)
 		fprintf(stderr,
 			"{\"bytes\":%zu,\"records\":%lu,\"truncated\":%lu,\"dropped\":%lu,\"skipped_bytes\":%lu,\"unknown_packets\":%lu}\n",

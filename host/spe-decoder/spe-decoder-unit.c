@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "spe-decoder.h"
@@ -262,6 +263,45 @@ static void test_tool(const char *tool, const char *opts, const char *want,
 		fprintf(stderr, "got:\n%swant:\n%s", out, want);
 }
 
+static int run_status(const char *cmd, char *out, size_t outlen)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n;
+	int st;
+
+	if (!f)
+		return -1;
+	n = fread(out, 1, outlen - 1, f);
+	out[n] = 0;
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Exit codes, --stats, truncation as spe-decode reports them. */
+static void test_tool_cli(const char *tool)
+{
+	char cmd[512], out[1024];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s /nonexistent/spe.bin 2>/dev/null", tool);
+	st = run_status(cmd, out, sizeof(out));
+	result(st == 1 && !out[0], "spe-decode: missing file exits 1 (%d)", st);
+	snprintf(cmd, sizeof(cmd), "%s --bogus < /dev/null 2>/dev/null", tool);
+	st = run_status(cmd, out, sizeof(out));
+	result(st == 2, "spe-decode: unknown option exits 2 (%d)", st);
+	snprintf(cmd, sizeof(cmd),
+		 "printf '\\111\\001\\001\\300\\001\\111\\000\\262\\000' | %s --stats 2>&1",
+		 tool);
+	st = run_status(cmd, out, sizeof(out));
+	result(st == 0 && !strcmp(out,
+	       "{\"offset\":0,\"len\":3,\"op\":\"store\",\"op_subclass\":\"0x01\",\"events\":[],\"truncated\":false}\n"
+	       "{\"offset\":5,\"len\":4,\"op\":\"load\",\"op_subclass\":\"0x00\",\"events\":[],\"truncated\":true}\n"
+	       "{\"bytes\":9,\"records\":2,\"truncated\":1,\"dropped\":1,\"skipped_bytes\":1,\"unknown_packets\":0}\n"),
+	       "spe-decode --stats: records, truncation, resync counters");
+	if (st || !strstr(out, "\"dropped\":1"))
+		fprintf(stderr, "got:\n%s", out);
+}
+
 /* Seed corpus for the fuzzer: every record vector and packet vector. */
 static int emit_corpus(const char *dir)
 {
@@ -310,6 +350,7 @@ int main(int argc, char **argv)
 			  "spe-decode records of the perf documentation sample");
 		test_tool(argv[1], "--packets -", perf_sample_packets,
 			  "spe-decode --packets of the perf documentation sample");
+		test_tool_cli(argv[1]);
 	} else {
 		printf("skip spe-decode JSON no tool path given\n");
 	}

@@ -8,7 +8,7 @@ set -u
 rc=0
 "$HOSTBIN/spe-decoder-diff" || rc=1
 "$HOSTBIN/spe-decoder-diff" --emit "$WORK" || { echo "not ok emit streams"; exit 1; }
-for f in crafted synth perf-sample; do
+for f in crafted synth valid perf-sample; do
 	"$HOSTBIN/spe-decode" --packets "$WORK/$f.bin" > "$WORK/$f.ours.json" &&
 	"$HOSTBIN/perf-spe-dump" "$WORK/$f.bin" > "$WORK/$f.perf.json"
 	n=$(wc -l < "$WORK/$f.ours.json")

@@ -4,8 +4,11 @@
  * (spe-decoder-kunit.c) and the host unit test (host/spe-decoder/).
  * Bytes are written from the packet formats of the Arm ARM (DDI 0487,
  * "Statistical Profiling Extension sample record specification"); the
- * record "perf documentation sample" is the first record of the raw dump
- * shown when perf's SPE support was added (perf report --dump-raw-trace).
+ * record "perf documentation sample" is the first record of the
+ * `perf report --dump-raw-trace` example in the commit that added perf's
+ * SPE support (ffd3d18c20b8, "perf tools: Add ARM Statistical Profiling
+ * Extensions (SPE) support"), decoded there as LD, VA, PA ns=1, LAT 0
+ * XLAT, EV RETIRED L1D-ACCESS TLB-ACCESS, PC el3 ns=1, LAT 0 TOT, TS.
  */
 #ifndef _SPE_DECODER_TEST_VECTORS_H
 #define _SPE_DECODER_TEST_VECTORS_H
@@ -131,46 +134,6 @@ struct spe_record_vector {
 	unsigned long unknown_packets;
 };
 
-/* Packets of a full user-space load, reused by several vectors. */
-#define SPE_V_PC_USER	0xb0, 0x40, 0x12, 0x40, 0x00, 0x00, 0x00, 0x00, 0x80
-#define SPE_V_LAT_ISSUE	0x99, 0x07, 0x00
-#define SPE_V_LAT_TOTAL	0x98, 0x2c, 0x01
-#define SPE_V_EVENTS	0x52, 0x16, 0x05	/* retired, l1d, tlb, llc+remote */
-#define SPE_V_OP_LOAD	0x49, 0x00
-#define SPE_V_VA_USER	0xb2, 0x08, 0x30, 0x20, 0x10, 0xff, 0xff, 0x00, 0x0a
-#define SPE_V_LAT_XLAT	0x9a, 0x11, 0x00
-#define SPE_V_PA	0xb3, 0x08, 0x30, 0x02, 0x81, 0x00, 0x00, 0x00, 0x80
-#define SPE_V_SOURCE	0x43, 0x0e
-#define SPE_V_CONTEXT	0x65, 0xe9, 0x03, 0x00, 0x00
-#define SPE_V_TS	0x71, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00
-
-#define SPE_V_USER_LOAD_PACKETS						\
-	SPE_V_PC_USER, SPE_V_LAT_ISSUE, SPE_V_LAT_TOTAL, SPE_V_EVENTS,	\
-	SPE_V_OP_LOAD, SPE_V_VA_USER, SPE_V_LAT_XLAT, SPE_V_PA,		\
-	SPE_V_SOURCE, SPE_V_CONTEXT
-
-#define SPE_V_USER_LOAD_FLAGS						\
-	(MEM_SAMPLING_RECORD_VADDR_VALID | MEM_SAMPLING_RECORD_PADDR_VALID | \
-	 MEM_SAMPLING_RECORD_PC_VALID | MEM_SAMPLING_RECORD_CONTEXT_VALID | \
-	 MEM_SAMPLING_RECORD_TOTAL_LAT_VALID |				\
-	 MEM_SAMPLING_RECORD_ISSUE_LAT_VALID |				\
-	 MEM_SAMPLING_RECORD_XLAT_LAT_VALID |				\
-	 MEM_SAMPLING_RECORD_DATA_SOURCE_VALID | MEM_SAMPLING_RECORD_PADDR_NS)
-
-#define SPE_V_USER_LOAD_EVENTS						\
-	(MEM_SAMPLING_EVENT_RETIRED | MEM_SAMPLING_EVENT_L1D_ACCESS |	\
-	 MEM_SAMPLING_EVENT_TLB_ACCESS | MEM_SAMPLING_EVENT_LLC_ACCESS |	\
-	 MEM_SAMPLING_EVENT_REMOTE_ACCESS)
-
-#define SPE_V_USER_LOAD_RECORD(extra_flags, ts)				\
-	{ .vaddr = 0xffff10203008ULL, .paddr = 0x81023008ULL,		\
-	  .pc = 0x401240, .timestamp = (ts), .context_id = 1001,		\
-	  .events = SPE_V_USER_LOAD_EVENTS,				\
-	  .flags = SPE_V_USER_LOAD_FLAGS | (extra_flags),		\
-	  .total_latency = 300, .issue_latency = 7,			\
-	  .translation_latency = 17, .data_source = 14,			\
-	  .op = MEM_SAMPLING_OP_LOAD, .op_subclass = 0, .vaddr_tag = 0x0a }
-
 static const struct spe_record_vector spe_record_vectors[] = {
 	{
 		.name = "perf documentation sample",
@@ -203,18 +166,84 @@ static const struct spe_record_vector spe_record_vectors[] = {
 	},
 	{
 		.name = "user load ending with timestamp",
-		.bytes = { SPE_V_USER_LOAD_PACKETS, SPE_V_TS },
+		/*
+		 * pc 0x401240 el0 ns; issue 7; total 300; events retired
+		 * l1d tlb llc remote; load; va 0xffff10203008 tag 0x0a;
+		 * xlat 17; pa 0x81023008 ns; source 14; context (el2) 1001
+		 */
+		.bytes = { 0xb0, 0x40, 0x12, 0x40, 0x00, 0x00, 0x00, 0x00, 0x80,
+			   0x99, 0x07, 0x00,
+			   0x98, 0x2c, 0x01,
+			   0x52, 0x16, 0x05,
+			   0x49, 0x00,
+			   0xb2, 0x08, 0x30, 0x20, 0x10, 0xff, 0xff, 0x00, 0x0a,
+			   0x9a, 0x11, 0x00,
+			   0xb3, 0x08, 0x30, 0x02, 0x81, 0x00, 0x00, 0x00, 0x80,
+			   0x43, 0x0e,
+			   0x65, 0xe9, 0x03, 0x00, 0x00,
+			   0x71, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 },
 		.len = 57,
 		.nr_records = 1,
-		.records = { SPE_V_USER_LOAD_RECORD(
-				MEM_SAMPLING_RECORD_TIMESTAMP_VALID, 0x1000) },
+		.records = { {
+			.vaddr = 0xffff10203008ULL, .paddr = 0x81023008ULL,
+			.pc = 0x401240, .timestamp = 0x1000, .context_id = 1001,
+			.events = MEM_SAMPLING_EVENT_RETIRED |
+				  MEM_SAMPLING_EVENT_L1D_ACCESS |
+				  MEM_SAMPLING_EVENT_TLB_ACCESS |
+				  MEM_SAMPLING_EVENT_LLC_ACCESS |
+				  MEM_SAMPLING_EVENT_REMOTE_ACCESS,
+			.flags = MEM_SAMPLING_RECORD_VADDR_VALID |
+				 MEM_SAMPLING_RECORD_PADDR_VALID |
+				 MEM_SAMPLING_RECORD_PC_VALID |
+				 MEM_SAMPLING_RECORD_CONTEXT_VALID |
+				 MEM_SAMPLING_RECORD_TOTAL_LAT_VALID |
+				 MEM_SAMPLING_RECORD_ISSUE_LAT_VALID |
+				 MEM_SAMPLING_RECORD_XLAT_LAT_VALID |
+				 MEM_SAMPLING_RECORD_DATA_SOURCE_VALID |
+				 MEM_SAMPLING_RECORD_PADDR_NS |
+				 MEM_SAMPLING_RECORD_TIMESTAMP_VALID,
+			.total_latency = 300, .issue_latency = 7,
+			.translation_latency = 17, .data_source = 14,
+			.op = MEM_SAMPLING_OP_LOAD, .vaddr_tag = 0x0a,
+		} },
 	},
 	{
 		.name = "user load ending with end, padded",
-		.bytes = { 0, 0, SPE_V_USER_LOAD_PACKETS, 0x01, 0, 0, 0 },
+		.bytes = { 0, 0,
+			   0xb0, 0x40, 0x12, 0x40, 0x00, 0x00, 0x00, 0x00, 0x80,
+			   0x99, 0x07, 0x00,
+			   0x98, 0x2c, 0x01,
+			   0x52, 0x16, 0x05,
+			   0x49, 0x00,
+			   0xb2, 0x08, 0x30, 0x20, 0x10, 0xff, 0xff, 0x00, 0x0a,
+			   0x9a, 0x11, 0x00,
+			   0xb3, 0x08, 0x30, 0x02, 0x81, 0x00, 0x00, 0x00, 0x80,
+			   0x43, 0x0e,
+			   0x65, 0xe9, 0x03, 0x00, 0x00,
+			   0x01, 0, 0, 0 },
 		.len = 54,
 		.nr_records = 1,
-		.records = { SPE_V_USER_LOAD_RECORD(0, 0) },
+		.records = { {
+			.vaddr = 0xffff10203008ULL, .paddr = 0x81023008ULL,
+			.pc = 0x401240, .timestamp = 0, .context_id = 1001,
+			.events = MEM_SAMPLING_EVENT_RETIRED |
+				  MEM_SAMPLING_EVENT_L1D_ACCESS |
+				  MEM_SAMPLING_EVENT_TLB_ACCESS |
+				  MEM_SAMPLING_EVENT_LLC_ACCESS |
+				  MEM_SAMPLING_EVENT_REMOTE_ACCESS,
+			.flags = MEM_SAMPLING_RECORD_VADDR_VALID |
+				 MEM_SAMPLING_RECORD_PADDR_VALID |
+				 MEM_SAMPLING_RECORD_PC_VALID |
+				 MEM_SAMPLING_RECORD_CONTEXT_VALID |
+				 MEM_SAMPLING_RECORD_TOTAL_LAT_VALID |
+				 MEM_SAMPLING_RECORD_ISSUE_LAT_VALID |
+				 MEM_SAMPLING_RECORD_XLAT_LAT_VALID |
+				 MEM_SAMPLING_RECORD_DATA_SOURCE_VALID |
+				 MEM_SAMPLING_RECORD_PADDR_NS,
+			.total_latency = 300, .issue_latency = 7,
+			.translation_latency = 17, .data_source = 14,
+			.op = MEM_SAMPLING_OP_LOAD, .vaddr_tag = 0x0a,
+		} },
 	},
 	{
 		.name = "three records: store, branch, other",
@@ -335,7 +364,8 @@ static const struct spe_record_vector spe_record_vectors[] = {
 	},
 	{
 		.name = "truncated inside a packet",
-		.bytes = { SPE_V_TS, 0x49, 0x01, 0xb2, 0x00, 0x10, 0x00 },
+		.bytes = { 0x71, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+			   0x49, 0x01, 0xb2, 0x00, 0x10, 0x00 },
 		.len = 15,
 		.nr_records = 2,
 		.records = {

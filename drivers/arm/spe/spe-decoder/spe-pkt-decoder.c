@@ -2,9 +2,8 @@
 /*
  * Arm SPE packet decoder: bytes -> typed packets.
  *
- * Header classification is one table lookup: spe_packet_header_info[] is
- * computed at compile time from the header encodings of the Arm ARM (DDI
- * 0487, "Statistical Profiling Extension sample record specification"):
+ * Header encodings, from the Arm ARM (DDI 0487, "Statistical Profiling
+ * Extension sample record specification"):
  *
  *   0b0000_0000 Padding            0b0000_0001 End
  *   0b0111_0001 Timestamp (8)      0b01SZ_0010 Events (1 << SZ)
@@ -31,41 +30,51 @@
 
 #include "spe-pkt-decoder.h"
 
-#define SPE_INFO(type, len)	((u8)(((len) << 4) | (type)))
-#define SPE_SZ_LEN(h)		(1 + (1 << SPE_HDR_SZ(h)))
+/**
+ * spe_packet_header_class() - what a first header byte announces.
+ * @header:	the first byte of a packet.
+ * @len:	set to the packet's length, headers included, for the types
+ *		whose length the first byte determines; 0 otherwise.
+ *
+ * Return: an enum spe_packet_type: SPE_PACKET_EXTENDED when the second
+ * byte decides, SPE_PACKET_BAD when the header has no defined size.
+ */
+unsigned int spe_packet_header_class(unsigned int header, unsigned int *len)
+{
+	unsigned int sized = 1 + (1U << SPE_HDR_SZ(header));
 
-#define SPE_CLASSIFY(h)							\
-	((h) == SPE_HDR_PADDING ? SPE_INFO(SPE_PACKET_PAD, 1) :		\
-	 (h) == SPE_HDR_END ? SPE_INFO(SPE_PACKET_END, 1) :		\
-	 (h) == SPE_HDR_TIMESTAMP ? SPE_INFO(SPE_PACKET_TIMESTAMP, 9) :	\
-	 ((h) & SPE_HDR_MASK_EVENTS) == SPE_HDR_EVENTS ?		\
-		SPE_INFO(SPE_PACKET_EVENTS, SPE_SZ_LEN(h)) :		\
-	 ((h) & SPE_HDR_MASK_EVENTS) == SPE_HDR_DATA_SOURCE ?		\
-		SPE_INFO(SPE_PACKET_DATA_SOURCE, SPE_SZ_LEN(h)) :	\
-	 ((h) & SPE_HDR_MASK_CONTEXT) == SPE_HDR_CONTEXT ?		\
-		SPE_INFO(SPE_PACKET_CONTEXT, 5) :			\
-	 ((h) & SPE_HDR_MASK_CONTEXT) == SPE_HDR_OP_TYPE ?		\
-		SPE_INFO(SPE_PACKET_OP_TYPE, 2) :			\
-	 ((h) & SPE_HDR_MASK_CONTEXT) == SPE_HDR_EXTENDED ?		\
-		SPE_INFO(SPE_PACKET_EXTENDED, 0) :			\
-	 ((h) & SPE_HDR_MASK_ADDRESS) == SPE_HDR_ADDRESS ?		\
-		SPE_INFO(SPE_PACKET_ADDRESS, 9) :			\
-	 ((h) & SPE_HDR_MASK_ADDRESS) == SPE_HDR_COUNTER ?		\
-		SPE_INFO(SPE_PACKET_COUNTER, 3) :			\
-	 ((h) >> 6) == 1 || ((h) >> 6) == 2 ?				\
-		SPE_INFO(SPE_PACKET_UNKNOWN, SPE_SZ_LEN(h)) :		\
-	 SPE_INFO(SPE_PACKET_BAD, 0))
-
-#define SPE_C4(h)	SPE_CLASSIFY(h), SPE_CLASSIFY((h) + 1),		\
-			SPE_CLASSIFY((h) + 2), SPE_CLASSIFY((h) + 3)
-#define SPE_C16(h)	SPE_C4(h), SPE_C4((h) + 4), SPE_C4((h) + 8),	\
-			SPE_C4((h) + 12)
-#define SPE_C64(h)	SPE_C16(h), SPE_C16((h) + 16), SPE_C16((h) + 32),	\
-			SPE_C16((h) + 48)
-
-const u8 spe_packet_header_info[256] = {
-	SPE_C64(0x00), SPE_C64(0x40), SPE_C64(0x80), SPE_C64(0xc0),
-};
+	*len = 0;
+	if (header == SPE_HDR_PADDING || header == SPE_HDR_END) {
+		*len = 1;
+		return header == SPE_HDR_END ? SPE_PACKET_END : SPE_PACKET_PAD;
+	}
+	if ((header & SPE_HDR_MASK_CONTEXT) == SPE_HDR_EXTENDED)
+		return SPE_PACKET_EXTENDED;
+	switch (header >> 6) {
+	case 1:
+		*len = sized;
+		if (header == SPE_HDR_TIMESTAMP)
+			return SPE_PACKET_TIMESTAMP;
+		if ((header & SPE_HDR_MASK_EVENTS) == SPE_HDR_EVENTS)
+			return SPE_PACKET_EVENTS;
+		if ((header & SPE_HDR_MASK_EVENTS) == SPE_HDR_DATA_SOURCE)
+			return SPE_PACKET_DATA_SOURCE;
+		if ((header & SPE_HDR_MASK_CONTEXT) == SPE_HDR_CONTEXT)
+			return SPE_PACKET_CONTEXT;
+		if ((header & SPE_HDR_MASK_CONTEXT) == SPE_HDR_OP_TYPE)
+			return SPE_PACKET_OP_TYPE;
+		return SPE_PACKET_UNKNOWN;
+	case 2:
+		*len = sized;
+		if ((header & SPE_HDR_MASK_ADDRESS) == SPE_HDR_ADDRESS)
+			return SPE_PACKET_ADDRESS;
+		if ((header & SPE_HDR_MASK_ADDRESS) == SPE_HDR_COUNTER)
+			return SPE_PACKET_COUNTER;
+		return SPE_PACKET_UNKNOWN;
+	default:
+		return SPE_PACKET_BAD;
+	}
+}
 
 static const char * const spe_packet_type_names[SPE_PACKET_NR_TYPES] = {
 	[SPE_PACKET_BAD]		= "bad",
@@ -126,7 +135,7 @@ static u64 spe_read_payload(const u8 *p, unsigned int size)
 int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 		      struct spe_packet *packet)
 {
-	unsigned int info, type, plen, hlen = 1, header;
+	unsigned int type, plen, hlen = 1, header;
 	size_t avail;
 
 	packet->payload = 0;
@@ -136,9 +145,7 @@ int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 	avail = len - pos;
 	buf += pos;
 	header = buf[0];
-	info = spe_packet_header_info[header];
-	type = SPE_HDR_INFO_TYPE(info);
-	plen = SPE_HDR_INFO_LEN(info);
+	type = spe_packet_header_class(header, &plen);
 	packet->header = header;
 
 	switch (type) {
@@ -147,7 +154,7 @@ int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 		packet->len = 1;
 		return -EBADMSG;
 	case SPE_PACKET_EXTENDED: {
-		unsigned int second, info1, align;
+		unsigned int second, align;
 
 		if (avail < 2)
 			return -ENODATA;
@@ -162,14 +169,14 @@ int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 			packet->len = plen;
 			return plen;
 		}
-		info1 = spe_packet_header_info[second];
-		type = SPE_HDR_INFO_TYPE(info1);
+		type = spe_packet_header_class(second, &plen);
 		if (type == SPE_PACKET_ADDRESS || type == SPE_PACKET_COUNTER) {
 			packet->index = SPE_HDR_INDEX_EXT(header, second);
-			plen = SPE_HDR_INFO_LEN(info1) + 1;
+			plen++;
 		} else if ((second >> 6) == 2) {
+			/* reserved, but sized like the address/counter space */
 			type = SPE_PACKET_UNKNOWN;
-			plen = SPE_SZ_LEN(second) + 1;
+			plen++;
 		} else {
 			packet->type = SPE_PACKET_BAD;
 			packet->len = 1;

@@ -138,6 +138,9 @@
  * @SPE_PACKET_ALIGNMENT: padding up to an alignment boundary.
  * @SPE_PACKET_UNKNOWN:	a reserved header whose size field is defined; the
  *			packet is skipped by its declared size.
+ * @SPE_PACKET_EXTENDED: returned by spe_packet_header_class() only: the
+ *			second header byte decides.
+ * @SPE_PACKET_NR_TYPES: number of types.
  */
 enum spe_packet_type {
 	SPE_PACKET_BAD,
@@ -152,7 +155,7 @@ enum spe_packet_type {
 	SPE_PACKET_COUNTER,
 	SPE_PACKET_ALIGNMENT,
 	SPE_PACKET_UNKNOWN,
-	SPE_PACKET_EXTENDED,	/* internal: header table marker */
+	SPE_PACKET_EXTENDED,
 	SPE_PACKET_NR_TYPES,
 };
 
@@ -173,16 +176,7 @@ struct spe_packet {
 	u8 header;
 };
 
-/*
- * spe_packet_header_info[h] describes a packet that starts with header
- * byte h: the low nibble is its enum spe_packet_type, the high nibble its
- * total length (header included); SPE_PACKET_EXTENDED needs the second
- * byte; SPE_PACKET_BAD has no length.
- */
-extern const u8 spe_packet_header_info[256];
-#define SPE_HDR_INFO_TYPE(i)		((i) & 0xf)
-#define SPE_HDR_INFO_LEN(i)		((i) >> 4)
-
+unsigned int spe_packet_header_class(unsigned int header, unsigned int *len);
 int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 		      struct spe_packet *packet);
 const char *spe_packet_type_name(unsigned int type);
