@@ -50,7 +50,7 @@
 #include <linux/vmalloc.h>
 
 #include <asm/barrier.h>
-#include <asm/cpufeature.h>
+#include <asm/cputype.h>
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
 
@@ -65,6 +65,9 @@
 
 /* A CPU whose buffer faults this often is no longer sampled. */
 #define SPE_MAX_FAULTS		16
+
+/* ID_AA64DFR0_EL1.PMSVer: the SPE version, 0 without SPE. */
+#define SPE_DFR0_PMSVER		GENMASK_ULL(35, 32)
 
 /* The name of the perf driver the child device is made for. */
 #define SPE_PERF_DRVNAME	"arm_spe_pmu"
@@ -871,8 +874,7 @@ static int spe_read_caps(struct spe_hw_caps *caps)
 
 	memset(caps, 0, sizeof(*caps));
 
-	fld = cpuid_feature_extract_unsigned_field(read_cpuid(ID_AA64DFR0_EL1),
-						   ID_AA64DFR0_EL1_PMSVer_SHIFT);
+	fld = FIELD_GET(SPE_DFR0_PMSVER, read_cpuid(ID_AA64DFR0_EL1));
 	if (!fld) {
 		pr_err("CPU %d has no SPE (ID_AA64DFR0_EL1.PMSVer is 0)\n", cpu);
 		return -ENODEV;
@@ -1165,30 +1167,53 @@ static const struct attribute_group spe_group = {
 	.attrs = spe_attrs,
 };
 
-#define SPE_CAP_ATTR(_name, _fmt)					\
-static ssize_t _name##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	struct spe_device *sd = dev_get_drvdata(dev);			\
-									\
-	return sysfs_emit(buf, _fmt "\n", sd->caps._name);		\
-}									\
-static DEVICE_ATTR_RO(_name)
+enum spe_cap {
+	SPE_CAP_MIN_INTERVAL,
+	SPE_CAP_MAX_RECORD_SIZE,
+	SPE_CAP_ALIGN,
+	SPE_CAP_COUNTER_SIZE,
+	SPE_CAP_FEATURES,
+	SPE_CAP_PMSVER,
+};
 
-SPE_CAP_ATTR(min_interval, "%u");
-SPE_CAP_ATTR(max_record_size, "%u");
-SPE_CAP_ATTR(align, "%u");
-SPE_CAP_ATTR(counter_size, "%u");
-SPE_CAP_ATTR(features, "0x%x");
-SPE_CAP_ATTR(pmsver, "%u");
+static ssize_t spe_cap_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct dev_ext_attribute *ea = container_of(attr,
+						    struct dev_ext_attribute,
+						    attr);
+	const struct spe_hw_caps *caps = &spe_dev->caps;
+
+	switch ((unsigned long)ea->var) {
+	case SPE_CAP_MIN_INTERVAL:
+		return sysfs_emit(buf, "%u\n", caps->min_interval);
+	case SPE_CAP_MAX_RECORD_SIZE:
+		return sysfs_emit(buf, "%u\n", caps->max_record_size);
+	case SPE_CAP_ALIGN:
+		return sysfs_emit(buf, "%u\n", caps->align);
+	case SPE_CAP_COUNTER_SIZE:
+		return sysfs_emit(buf, "%u\n", caps->counter_size);
+	case SPE_CAP_FEATURES:
+		return sysfs_emit(buf, "0x%x\n", caps->features);
+	case SPE_CAP_PMSVER:
+		return sysfs_emit(buf, "%u\n", caps->pmsver);
+	}
+	return -EINVAL;
+}
+
+/* A read-only attribute whose show() gets @_var, as perf's SPE driver does. */
+#define SPE_EXT_ATTR(_name, _show, _var)				\
+	(&((struct dev_ext_attribute[]) {				\
+		{ __ATTR(_name, 0444, _show, NULL), (void *)(_var) }	\
+	})[0].attr.attr)
 
 static struct attribute *spe_caps_attrs[] = {
-	&dev_attr_min_interval.attr,
-	&dev_attr_max_record_size.attr,
-	&dev_attr_align.attr,
-	&dev_attr_counter_size.attr,
-	&dev_attr_features.attr,
-	&dev_attr_pmsver.attr,
+	SPE_EXT_ATTR(min_interval, spe_cap_show, SPE_CAP_MIN_INTERVAL),
+	SPE_EXT_ATTR(max_record_size, spe_cap_show, SPE_CAP_MAX_RECORD_SIZE),
+	SPE_EXT_ATTR(align, spe_cap_show, SPE_CAP_ALIGN),
+	SPE_EXT_ATTR(counter_size, spe_cap_show, SPE_CAP_COUNTER_SIZE),
+	SPE_EXT_ATTR(features, spe_cap_show, SPE_CAP_FEATURES),
+	SPE_EXT_ATTR(pmsver, spe_cap_show, SPE_CAP_PMSVER),
 	NULL,
 };
 
@@ -1197,59 +1222,41 @@ static const struct attribute_group spe_caps_group = {
 	.attrs = spe_caps_attrs,
 };
 
-struct spe_stat_attr {
-	struct device_attribute attr;
-	size_t offset;
-};
-
+/* The sum over CPUs of the struct spe_stats field at offset ea->var. */
 static ssize_t spe_stat_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	struct spe_stat_attr *sa = container_of(attr, struct spe_stat_attr,
-						attr);
+	struct dev_ext_attribute *ea = container_of(attr,
+						    struct dev_ext_attribute,
+						    attr);
+	size_t offset = (unsigned long)ea->var;
 	unsigned long sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		struct spe_stats *stats = &per_cpu_ptr(&spe_cpus, cpu)->stats;
 
-		sum += READ_ONCE(*(unsigned long *)((char *)stats + sa->offset));
+		sum += READ_ONCE(*(unsigned long *)((char *)stats + offset));
 	}
 	return sysfs_emit(buf, "%lu\n", sum);
 }
 
-#define SPE_STAT_ATTR(_name)						\
-static struct spe_stat_attr spe_stat_##_name = {			\
-	.attr = __ATTR(_name, 0444, spe_stat_show, NULL),		\
-	.offset = offsetof(struct spe_stats, _name),			\
-}
-
-SPE_STAT_ATTR(records);
-SPE_STAT_ATTR(interrupts);
-SPE_STAT_ATTR(buffer_full);
-SPE_STAT_ATTR(faults);
-SPE_STAT_ATTR(collisions);
-SPE_STAT_ATTR(data_loss);
-SPE_STAT_ATTR(truncated);
-SPE_STAT_ATTR(dropped);
-SPE_STAT_ATTR(foreign);
-SPE_STAT_ATTR(resets);
-SPE_STAT_ATTR(pauses);
-SPE_STAT_ATTR(resumes);
+#define SPE_STAT_ATTR(_name, _field)					\
+	SPE_EXT_ATTR(_name, spe_stat_show, offsetof(struct spe_stats, _field))
 
 static struct attribute *spe_stats_attrs[] = {
-	&spe_stat_records.attr.attr,
-	&spe_stat_interrupts.attr.attr,
-	&spe_stat_buffer_full.attr.attr,
-	&spe_stat_faults.attr.attr,
-	&spe_stat_collisions.attr.attr,
-	&spe_stat_data_loss.attr.attr,
-	&spe_stat_truncated.attr.attr,
-	&spe_stat_dropped.attr.attr,
-	&spe_stat_foreign.attr.attr,
-	&spe_stat_resets.attr.attr,
-	&spe_stat_pauses.attr.attr,
-	&spe_stat_resumes.attr.attr,
+	SPE_STAT_ATTR(records, records),
+	SPE_STAT_ATTR(interrupts, interrupts),
+	SPE_STAT_ATTR(buffer_full, buffer_full),
+	SPE_STAT_ATTR(faults, faults),
+	SPE_STAT_ATTR(collisions, collisions),
+	SPE_STAT_ATTR(data_loss, data_loss),
+	SPE_STAT_ATTR(truncated, truncated),
+	SPE_STAT_ATTR(dropped, dropped),
+	SPE_STAT_ATTR(foreign, foreign),
+	SPE_STAT_ATTR(resets, resets),
+	SPE_STAT_ATTR(pauses, pauses),
+	SPE_STAT_ATTR(resumes, resumes),
 	NULL,
 };
 
