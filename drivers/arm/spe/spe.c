@@ -29,6 +29,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/cpu.h>
+#include <linux/cpu_pm.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/device.h>
@@ -1004,6 +1005,26 @@ static int spe_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * A deep idle state may lose the SPE registers: take the hardware out of
+ * service before it, and the next start programs it afresh.  The core
+ * stopped and drained this CPU when it switched to the idle task, so no
+ * record is lost.  Interrupts are disabled.
+ */
+static int spe_cpu_pm_notify(struct notifier_block *nb, unsigned long action,
+			     void *unused)
+{
+	struct spe_cpu *spe = this_cpu_ptr(&spe_cpus);
+
+	if (action == CPU_PM_ENTER && !spe->perf_owners)
+		spe_hw_quiesce(spe);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block spe_cpu_pm_nb = {
+	.notifier_call = spe_cpu_pm_notify,
+};
+
 static int spe_irq_probe(struct spe_device *sd)
 {
 	struct platform_device *pdev = sd->pdev;
@@ -1116,11 +1137,15 @@ static int spe_device_probe(struct platform_device *pdev)
 		goto err_free_irq;
 	sd->hp_state = ret;
 
+	ret = cpu_pm_register_notifier(&spe_cpu_pm_nb);
+	if (ret)
+		goto err_hotplug;
+
 	/* The core configures us (buffers, registers) before it returns. */
 	ret = mem_sampling_register_provider(&sd->provider);
 	if (ret) {
 		dev_err(dev, "mem_sampling refused the provider (%d)\n", ret);
-		goto err_hotplug;
+		goto err_cpu_pm;
 	}
 
 	platform_set_drvdata(pdev, sd);
@@ -1134,6 +1159,8 @@ static int spe_device_probe(struct platform_device *pdev)
 		dev_info(dev, "CONFIG_PID_IN_CONTEXTIDR is off: records carry no pid to check\n");
 	return 0;
 
+err_cpu_pm:
+	cpu_pm_unregister_notifier(&spe_cpu_pm_nb);
 err_hotplug:
 	cpuhp_remove_state(sd->hp_state);
 	spe_free_buffers(sd);
