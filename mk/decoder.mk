@@ -40,7 +40,7 @@ FUZZ_CFLAGS	:= -O1 -g -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=undefined -Ihost/include -Iinclude \
 		   -I$(DEC_SRC) -I$(DEC_HOST)
 FUZZ_SECONDS	?= 600
-FUZZ_TEST_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 90
 FUZZ_CORPUS	:= $(DEC_HOST)/fuzz-corpus
 
 DEC_CORE	:= $(DEC_SRC)/spe-pkt-decoder.c $(DEC_SRC)/spe-decoder.c
@@ -141,18 +141,34 @@ test-decoder-diff: $(HOSTBIN)/spe-decoder-diff $(HOSTBIN)/spe-decode \
 		sed 's/^/test-decoder-diff: ok /'; \
 	grep '^not ok' $(RESULTS)/test-decoder-diff.txt; exit $$rc
 
-test-decoder-fuzz: $(HOSTBIN)/spe-decoder-fuzz
-	@mkdir -p $(RESULTS) $(DEC_OBJ)/fuzz-corpus
-	@SECONDS_RUN=$(FUZZ_TEST_SECONDS) FUZZER=$(HOSTBIN)/spe-decoder-fuzz \
-		SEED=$(FUZZ_CORPUS) WORK=$(DEC_OBJ) NAME=test-decoder-fuzz \
-		$(DEC_HOST)/run-fuzz.sh > $(RESULTS)/test-decoder-fuzz.txt; \
-	rc=$$?; cat $(RESULTS)/test-decoder-fuzz.txt; exit $$rc
+# The differential target (ours against perf's packet decoder) gets a
+# third of the time.
+$(DEC_OBJ)/fuzz-spe-pkt-decoder.o: $(DEC_SRC)/spe-pkt-decoder.c $(DEC_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-fuzz: $(HOSTBIN)/spe-decoder-fuzz
-	@mkdir -p $(RESULTS) $(DEC_OBJ)/fuzz-corpus
-	@SECONDS_RUN=$(FUZZ_SECONDS) FUZZER=$(HOSTBIN)/spe-decoder-fuzz \
-		SEED=$(FUZZ_CORPUS) WORK=$(DEC_OBJ) NAME=fuzz \
-		$(DEC_HOST)/run-fuzz.sh | tee $(RESULTS)/fuzz.txt
+$(HOSTBIN)/spe-decoder-perf-fuzz: $(DEC_HOST)/spe-decoder-perf-fuzz.c \
+		$(DEC_OBJ)/fuzz-spe-pkt-decoder.o $(DEC_HDRS) $(PERF_PKT_C)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined $(filter-out -O2,$(PERF_CFLAGS)) \
+		-o $@ $(DEC_HOST)/spe-decoder-perf-fuzz.c \
+		$(DEC_OBJ)/fuzz-spe-pkt-decoder.o
+
+FUZZ_RUN = mkdir -p $(RESULTS) $(DEC_OBJ)/fuzz $(DEC_OBJ)/perf-fuzz; \
+	SECONDS_RUN=$$(( $(1) * 2 / 3 )) FUZZER=$(HOSTBIN)/spe-decoder-fuzz \
+		SEED=$(FUZZ_CORPUS) WORK=$(DEC_OBJ)/fuzz NAME=$(2) \
+		$(DEC_HOST)/run-fuzz.sh > $(RESULTS)/$(2).txt; rc=$$?; \
+	SECONDS_RUN=$$(( $(1) / 3 )) FUZZER=$(HOSTBIN)/spe-decoder-perf-fuzz \
+		SEED=$(FUZZ_CORPUS) WORK=$(DEC_OBJ)/perf-fuzz NAME=$(2)-vs-perf \
+		$(DEC_HOST)/run-fuzz.sh >> $(RESULTS)/$(2).txt || rc=1; \
+	cat $(RESULTS)/$(2).txt; exit $$rc
+
+test-decoder-fuzz: $(HOSTBIN)/spe-decoder-fuzz $(HOSTBIN)/spe-decoder-perf-fuzz
+	@$(call FUZZ_RUN,$(FUZZ_TEST_SECONDS),test-decoder-fuzz)
+
+fuzz: $(HOSTBIN)/spe-decoder-fuzz $(HOSTBIN)/spe-decoder-perf-fuzz
+	@$(call FUZZ_RUN,$(FUZZ_SECONDS),fuzz)
 
 bench-decoder: $(HOSTBIN)/spe-decoder-bench
 	@mkdir -p $(RESULTS)

@@ -125,7 +125,8 @@ static u64 spe_read_payload(const u8 *p, unsigned int size)
  * @len:	bytes in @buf.
  * @pos:	offset of the packet's first header byte.
  * @packet:	filled with the packet; on -EBADMSG, type SPE_PACKET_BAD,
- *		len 1 and the offending header.
+ *		len 1 and the offending header; on -ENODATA, type
+ *		SPE_PACKET_BAD and len 0.
  *
  * Reads only @buf[@pos] to @buf[@len - 1].
  *
@@ -140,6 +141,8 @@ int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 
 	packet->payload = 0;
 	packet->index = 0;
+	packet->type = SPE_PACKET_BAD;
+	packet->len = 0;
 	if (pos >= len)
 		return -ENODATA;
 	avail = len - pos;
