@@ -10,7 +10,6 @@ SPE_RECORD_SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../samples/bpf/sp
 SPE_RECORD_OUT := $(BUILD)/spe-record
 
 GUEST_BINS += $(BUILD)/guest-bin/spe-record
-HELP_LINES += "spe-record     static arm64 spe-record in build/guest-bin"
 
 .PHONY: spe-record
 spe-record: $(BUILD)/guest-bin/spe-record
@@ -27,7 +26,6 @@ $(BUILD)/guest-bin/spe-record: $(wildcard $(SPE_RECORD_SRC)/*) | $(BUILD)/.deps-
 # and refuse what they must, before any kernel feature is needed.
 DEPS_HOST += libbpf-dev zlib1g-dev
 HOST_TESTS += test-spe-record
-HELP_LINES += "test-spe-record native spe-record build, arguments and refusals"
 
 .PHONY: test-spe-record
 test-spe-record: | $(BUILD)/.deps-ok
@@ -36,3 +34,7 @@ test-spe-record: | $(BUILD)/.deps-ok
 		> $(RESULTS)/test-spe-record.txt; \
 	cat $(RESULTS)/test-spe-record.txt; \
 	! grep -q '^not ok' $(RESULTS)/test-spe-record.txt
+
+help-parts::
+	@echo '  spe-record     static arm64 spe-record in build/guest-bin'
+	@echo '  test-spe-record  native spe-record build, arguments and refusals'
