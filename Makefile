@@ -50,6 +50,9 @@ GUEST_BINS	:=
 BENCH_TARGETS	:=
 CHECK_KERNEL_TARGETS :=
 
+# Prerequisite of everything that needs the packages (make deps).
+DEPS_STAMP	:= $(BUILD)/.deps-ok
+
 include $(sort $(wildcard mk/*.mk))
 
 KMAKE = $(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=arm64 \
@@ -85,7 +88,6 @@ help:
 	@echo '           GUEST_APPEND="extra kernel command line"'
 
 # ---------------------------------------------------------------- packages
-DEPS_STAMP := $(BUILD)/.deps-ok
 
 deps:
 	@mkdir -p $(BUILD)
