@@ -17,7 +17,9 @@
 
 #include <linux/types.h>
 #include <linux/bits.h>
+#include <linux/errno.h>
 #include <linux/list.h>
+#include <linux/jump_label.h>
 
 /* What kind of operation the sampled instruction was. */
 enum mem_sampling_op {
@@ -92,6 +94,7 @@ struct mem_sampling_record {
 };
 
 struct task_struct;
+struct mm_struct;
 
 /* Bits of mem_sampling_provider_caps.flags. */
 #define MEM_SAMPLING_CAP_PADDR		BIT(0)	/* reports physical addresses */
@@ -211,10 +214,75 @@ void mem_sampling_count_lost(unsigned int truncated, unsigned int dropped);
 
 /* Is this task sampled now (global switch, its prctl, a provider)? */
 bool mem_sampling_task_sampled(struct task_struct *task);
+
+/*
+ * Hooks for the rest of the kernel (scheduler, prctl, mm setup); providers
+ * and consumers never call these.  The static key is on only while
+ * sampling runs (enabled, with a provider), so a context switch costs one
+ * patched-out branch when it is off.
+ */
+DECLARE_STATIC_KEY_FALSE(mem_sampling_key);
+void __mem_sampling_sched_out(struct task_struct *prev,
+			      struct task_struct *next);
+void __mem_sampling_sched_in(struct task_struct *prev,
+			     struct task_struct *next);
+
+/* From prepare_task_switch(): hand @prev's buffered records to consumers. */
+static inline void mem_sampling_sched_out(struct task_struct *prev,
+					  struct task_struct *next)
+{
+	if (static_branch_unlikely(&mem_sampling_key))
+		__mem_sampling_sched_out(prev, next);
+}
+
+/* From finish_task_switch(): start or retarget sampling for @next. */
+static inline void mem_sampling_sched_in(struct task_struct *prev,
+					 struct task_struct *next)
+{
+	if (static_branch_unlikely(&mem_sampling_key))
+		__mem_sampling_sched_in(prev, next);
+}
+
+int mem_sampling_prctl_set(unsigned long mode, unsigned long arg3,
+			   unsigned long arg4, unsigned long arg5);
+int mem_sampling_prctl_get(unsigned long arg2, unsigned long arg3,
+			   unsigned long arg4, unsigned long arg5);
+/* From mm_init(): a new mm (fork or exec) inherits current's mode. */
+void mem_sampling_mm_init(struct mm_struct *mm);
 #else
 static inline bool mem_sampling_task_sampled(struct task_struct *task)
 {
 	return false;
+}
+
+static inline void mem_sampling_sched_out(struct task_struct *prev,
+					  struct task_struct *next)
+{
+}
+
+static inline void mem_sampling_sched_in(struct task_struct *prev,
+					 struct task_struct *next)
+{
+}
+
+static inline int mem_sampling_prctl_set(unsigned long mode,
+					 unsigned long arg3,
+					 unsigned long arg4,
+					 unsigned long arg5)
+{
+	return -EINVAL;
+}
+
+static inline int mem_sampling_prctl_get(unsigned long arg2,
+					 unsigned long arg3,
+					 unsigned long arg4,
+					 unsigned long arg5)
+{
+	return -EINVAL;
+}
+
+static inline void mem_sampling_mm_init(struct mm_struct *mm)
+{
 }
 #endif
 

@@ -1,0 +1,805 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mem_sampling core: hardware memory access samples for the kernel's own use.
+ *
+ * One provider (a PMU driver) at a time samples the user space loads and
+ * stores of the task running on each CPU.  The core decides, at every
+ * context switch, whether the incoming task is sampled and starts, retargets
+ * or stops the provider accordingly; it keeps, per CPU, the task the
+ * provider was last started for (the "target") and attributes every record
+ * the provider hands over to it.  Records are collected in a fixed per-CPU
+ * batch (no allocation, interrupts disabled) and dispatched to the
+ * registered consumers, under RCU, when the provider flushes, when the batch
+ * is full and before the target changes.
+ *
+ * Locking:
+ *  - mem_sampling_lock (a mutex) serialises every change of state: the
+ *    provider, the enable switch, the configuration, the consumer list.
+ *  - The per-CPU state is only touched on its CPU with interrupts disabled:
+ *    from the context switch path, from the provider's interrupt, or from
+ *    an IPI sent by a state change.
+ *  - Changing the provider or its configuration while samples flow first
+ *    stops sampling everywhere (mem_sampling_quiesce()): clear
+ *    mem_sampling_running, stop each CPU from an IPI, then wait for an RCU
+ *    grace period, which covers every interrupts-disabled section that
+ *    could still be using the old provider or a consumer.
+ *
+ * See Documentation/admin-guide/mm/mem_sampling.rst.
+ */
+
+#define pr_fmt(fmt) "mem_sampling: " fmt
+
+#include <linux/capability.h>
+#include <linux/init.h>
+#include <linux/jump_label.h>
+#include <linux/mem_sampling.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/prctl.h>
+#include <linux/rculist.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/sysctl.h>
+#include <linux/vmstat.h>
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/mem_sampling.h>
+
+#include "mem_sampling_internal.h"
+
+/*
+ * Records dispatched to consumers in one call.  A full batch is dispatched
+ * at once, so a provider interrupt costs at most its own record count in
+ * work, and the per-CPU memory is fixed (64 records of 64 bytes).
+ */
+#define MEM_SAMPLING_BATCH	64
+
+/* Defaults before any provider is known; fitted to its caps on register. */
+#define MEM_SAMPLING_DEFAULT_INTERVAL		1024
+#define MEM_SAMPLING_DEFAULT_BUFFER_SIZE	(64 * 1024)
+
+/**
+ * struct mem_sampling_cpu - what the core keeps per CPU.
+ * @target:	the task the provider was last started for on this CPU, or
+ *		NULL when it is stopped.  Every record belongs to it.  It is
+ *		the current task (or, during a context switch, the outgoing
+ *		one) or a task the test provider holds a reference on.
+ * @nr:		records in @batch.
+ * @batch:	records of @target not yet dispatched.
+ */
+struct mem_sampling_cpu {
+	struct task_struct *target;
+	unsigned int nr;
+	struct mem_sampling_record batch[MEM_SAMPLING_BATCH];
+};
+
+static DEFINE_PER_CPU(struct mem_sampling_cpu, mem_sampling_cpu);
+
+DEFINE_STATIC_KEY_FALSE(mem_sampling_key);
+
+static DEFINE_MUTEX(mem_sampling_lock);
+static struct mem_sampling_provider __rcu *mem_sampling_active;
+/* Registered, set aside by mem_sampling_override_provider(). */
+static struct mem_sampling_provider *mem_sampling_displaced;
+static LIST_HEAD(mem_sampling_consumers);
+
+/* The admin's wish: sysctl kernel.mem_sampling_enable, mem_sampling=. */
+static bool mem_sampling_enabled;
+/* Enabled, a provider is registered and no change is under way. */
+static bool mem_sampling_running;
+/* Only processes that asked (PR_MEM_SAMPLING_ENABLE) are sampled. */
+static bool mem_sampling_opt_in;
+
+static struct mem_sampling_config mem_sampling_config = {
+	.interval	= MEM_SAMPLING_DEFAULT_INTERVAL,
+	.min_latency	= 0,
+	.op_filter	= 0,
+	.buffer_size	= MEM_SAMPLING_DEFAULT_BUFFER_SIZE,
+	.paddr		= true,
+};
+
+/* ------------------------------------------------------------ policy */
+
+/* Would @task be sampled if sampling runs?  Reads @task's mm only once. */
+static bool mem_sampling_task_wanted(struct task_struct *task)
+{
+	struct mm_struct *mm;
+
+	/* Kernel threads and io_uring-style workers run no user code. */
+	if (task->flags & (PF_KTHREAD | PF_USER_WORKER))
+		return false;
+	mm = READ_ONCE(task->mm);
+	if (!mm)
+		return false;
+	switch (READ_ONCE(mm->mem_sampling_mode)) {
+	case PR_MEM_SAMPLING_ENABLE:
+		return true;
+	case PR_MEM_SAMPLING_DISABLE:
+		return false;
+	default:
+		return !READ_ONCE(mem_sampling_opt_in);
+	}
+}
+
+/**
+ * mem_sampling_task_sampled - is @task sampled now?
+ * @task: current, or a task that cannot exit under the caller (a consumer's
+ *	  @task argument qualifies).
+ *
+ * True when sampling runs (enabled and a provider registered) and @task is
+ * a user task whose process did not opt out (or opted in, in opt-in mode).
+ */
+bool mem_sampling_task_sampled(struct task_struct *task)
+{
+	if (!static_branch_unlikely(&mem_sampling_key))
+		return false;
+	return READ_ONCE(mem_sampling_running) && mem_sampling_task_wanted(task);
+}
+EXPORT_SYMBOL_GPL(mem_sampling_task_sampled);
+
+/* ------------------------------------------------------- records path */
+
+/**
+ * mem_sampling_records_flush - dispatch this CPU's batch to the consumers.
+ *
+ * Interrupts disabled.  Consumers run in registration order, each seeing
+ * the records in the order they were added.
+ */
+void mem_sampling_records_flush(void)
+{
+	struct mem_sampling_cpu *cpu = this_cpu_ptr(&mem_sampling_cpu);
+	struct mem_sampling_consumer *consumer;
+	unsigned int nr = cpu->nr;
+
+	lockdep_assert_irqs_disabled();
+	if (!nr)
+		return;
+	count_vm_events(MEM_SAMPLING_SAMPLES, nr);
+	rcu_read_lock();
+	list_for_each_entry_rcu(consumer, &mem_sampling_consumers, node)
+		consumer->handle_batch(cpu->target, cpu->batch, nr);
+	rcu_read_unlock();
+	cpu->nr = 0;
+}
+EXPORT_SYMBOL_GPL(mem_sampling_records_flush);
+
+/**
+ * mem_sampling_records_add - queue records of this CPU's target.
+ * @records:	decoded samples, in the order they were taken.
+ * @nr:		how many.
+ *
+ * Interrupts disabled, on the CPU that took the samples.  The records are
+ * copied; a full batch is dispatched on the spot.  Records arriving while
+ * the provider is not started for any task (after a stop, before a start)
+ * belong to nobody and are counted as dropped.
+ */
+void mem_sampling_records_add(const struct mem_sampling_record *records,
+			      unsigned int nr)
+{
+	struct mem_sampling_cpu *cpu = this_cpu_ptr(&mem_sampling_cpu);
+	unsigned int i;
+
+	lockdep_assert_irqs_disabled();
+	if (unlikely(!cpu->target)) {
+		count_vm_events(MEM_SAMPLING_DROPPED, nr);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		cpu->batch[cpu->nr++] = records[i];
+		if (cpu->nr == MEM_SAMPLING_BATCH)
+			mem_sampling_records_flush();
+	}
+}
+EXPORT_SYMBOL_GPL(mem_sampling_records_add);
+
+/**
+ * mem_sampling_count_lost - account for samples a provider lost.
+ * @truncated:	records cut short (delivered flagged or discarded).
+ * @dropped:	records lost entirely (buffer overrun, decode error).
+ *
+ * Any context.  The core never counts a record twice: it counts as
+ * truncated only what providers report here.
+ */
+void mem_sampling_count_lost(unsigned int truncated, unsigned int dropped)
+{
+	if (truncated)
+		count_vm_events(MEM_SAMPLING_TRUNCATED, truncated);
+	if (dropped)
+		count_vm_events(MEM_SAMPLING_DROPPED, dropped);
+}
+EXPORT_SYMBOL_GPL(mem_sampling_count_lost);
+
+/* ----------------------------------------------------- per-CPU control */
+
+/*
+ * Make @next (NULL: nobody) the target of this CPU.  The previous target's
+ * records are drained from the provider and dispatched first, so they are
+ * attributed to the task that made them.  Interrupts disabled.  While a
+ * CPU has a target the provider cannot go away: unregistering first stops
+ * every CPU from an IPI, which waits for this interrupts-off section.
+ */
+static void mem_sampling_retarget(struct task_struct *next)
+{
+	struct mem_sampling_cpu *cpu = this_cpu_ptr(&mem_sampling_cpu);
+	const struct mem_sampling_provider *provider;
+
+	if (cpu->target == next)
+		return;
+	provider = rcu_dereference_sched(mem_sampling_active);
+	if (WARN_ON_ONCE(!provider)) {
+		cpu->nr = 0;
+		cpu->target = NULL;
+		return;
+	}
+	if (cpu->target) {
+		/* Stop first: nothing may be sampled between drain and stop. */
+		if (!next)
+			provider->ops->stop();
+		provider->ops->drain();
+		mem_sampling_records_flush();
+	}
+	cpu->target = next;
+	if (next)
+		provider->ops->start(next);
+}
+
+struct task_struct *mem_sampling_switch_target(struct task_struct *task)
+{
+	struct task_struct *previous = this_cpu_read(mem_sampling_cpu.target);
+
+	lockdep_assert_irqs_disabled();
+	if (task && !(READ_ONCE(mem_sampling_running) &&
+		      mem_sampling_task_wanted(task)))
+		task = NULL;
+	mem_sampling_retarget(task);
+	return previous;
+}
+
+/*
+ * prepare_task_switch(), interrupts disabled, @prev still current: drain
+ * @prev's buffered records so they are dispatched as @prev's.  Stop the
+ * provider unless @next will be sampled, in which case
+ * __mem_sampling_sched_in() retargets it; providers sample user space only,
+ * so nothing is taken in between.
+ */
+void __mem_sampling_sched_out(struct task_struct *prev,
+			      struct task_struct *next)
+{
+	const struct mem_sampling_provider *provider;
+
+	if (likely(!this_cpu_read(mem_sampling_cpu.target)))
+		return;
+	if (!READ_ONCE(mem_sampling_running) || !mem_sampling_task_wanted(next)) {
+		mem_sampling_retarget(NULL);
+		return;
+	}
+	provider = rcu_dereference_sched(mem_sampling_active);
+	provider->ops->drain();
+	mem_sampling_records_flush();
+}
+
+/* finish_task_switch(), interrupts disabled, @next is current. */
+void __mem_sampling_sched_in(struct task_struct *prev,
+			     struct task_struct *next)
+{
+	struct mem_sampling_cpu *cpu = this_cpu_ptr(&mem_sampling_cpu);
+	const struct mem_sampling_provider *provider;
+
+	/*
+	 * Not running: a state change is stopping every CPU, stop here now
+	 * rather than let @next's records be taken for @prev.  Not wanted:
+	 * @next's process may have opted out since sched_out looked.
+	 */
+	if (!READ_ONCE(mem_sampling_running) ||
+	    !mem_sampling_task_wanted(next)) {
+		mem_sampling_retarget(NULL);
+		return;
+	}
+	if (cpu->target == next)
+		return;
+	if (!cpu->target) {
+		mem_sampling_retarget(next);
+		return;
+	}
+	/* Drained by __mem_sampling_sched_out(): retarget only. */
+	provider = rcu_dereference_sched(mem_sampling_active);
+	cpu->target = next;
+	provider->ops->start(next);
+}
+
+static void mem_sampling_stop_cpu(void *unused)
+{
+	mem_sampling_retarget(NULL);
+}
+
+/* Start at once for a sampled current task rather than at its next switch. */
+static void mem_sampling_start_cpu(void *unused)
+{
+	if (READ_ONCE(mem_sampling_running) &&
+	    mem_sampling_task_wanted(current))
+		mem_sampling_retarget(current);
+}
+
+/*
+ * Stop sampling everywhere and wait until nothing uses the provider or the
+ * consumers any more.  The order matters: once mem_sampling_running is
+ * clear no CPU starts the provider again, the IPI stops each CPU after any
+ * context switch under way there, and the grace period waits for provider
+ * interrupts and dispatches still running.
+ */
+static void mem_sampling_quiesce(void)
+{
+	lockdep_assert_held(&mem_sampling_lock);
+	if (!mem_sampling_running)
+		return;
+	WRITE_ONCE(mem_sampling_running, false);
+	on_each_cpu(mem_sampling_stop_cpu, NULL, 1);
+	static_branch_disable(&mem_sampling_key);
+	synchronize_rcu();
+}
+
+static void mem_sampling_resume(void)
+{
+	lockdep_assert_held(&mem_sampling_lock);
+	if (mem_sampling_running || !mem_sampling_enabled ||
+	    !rcu_access_pointer(mem_sampling_active))
+		return;
+	static_branch_enable(&mem_sampling_key);
+	WRITE_ONCE(mem_sampling_running, true);
+	on_each_cpu(mem_sampling_start_cpu, NULL, 1);
+}
+
+/* Re-evaluate current after its process changed mode. */
+static void mem_sampling_update_current(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	mem_sampling_switch_target(current);
+	local_irq_restore(flags);
+}
+
+/* ------------------------------------------------------- configuration */
+
+/* Bring @cfg within what a new provider can do. */
+static void mem_sampling_fit_config(struct mem_sampling_config *cfg,
+				    const struct mem_sampling_provider_caps *caps)
+{
+	cfg->interval = clamp(cfg->interval, caps->min_interval,
+			      caps->max_interval);
+	if (caps->flags & MEM_SAMPLING_CAP_LATENCY)
+		cfg->min_latency = min(cfg->min_latency,
+				       caps->max_latency_filter);
+	else
+		cfg->min_latency = 0;
+	if (!(caps->flags & MEM_SAMPLING_CAP_FILTER_OP))
+		cfg->op_filter = 0;
+	cfg->buffer_size = clamp(cfg->buffer_size, caps->min_buffer_size,
+				 caps->max_buffer_size);
+	if (!(caps->flags & MEM_SAMPLING_CAP_PADDR))
+		cfg->paddr = false;
+}
+
+/* Is @cfg valid, and within @caps when there is a provider? */
+static int mem_sampling_check_config(const struct mem_sampling_config *cfg,
+				     const struct mem_sampling_provider_caps *caps)
+{
+	if (!cfg->interval || !cfg->buffer_size ||
+	    cfg->op_filter & ~(MEM_SAMPLING_FILTER_LOAD |
+			       MEM_SAMPLING_FILTER_STORE))
+		return -EINVAL;
+	if (!caps)
+		return 0;
+	if (cfg->interval < caps->min_interval ||
+	    cfg->interval > caps->max_interval)
+		return -EINVAL;
+	if (cfg->min_latency &&
+	    (!(caps->flags & MEM_SAMPLING_CAP_LATENCY) ||
+	     cfg->min_latency > caps->max_latency_filter))
+		return -EINVAL;
+	if (cfg->op_filter && !(caps->flags & MEM_SAMPLING_CAP_FILTER_OP))
+		return -EINVAL;
+	if (cfg->buffer_size < caps->min_buffer_size ||
+	    cfg->buffer_size > caps->max_buffer_size)
+		return -EINVAL;
+	if (cfg->paddr && !(caps->flags & MEM_SAMPLING_CAP_PADDR))
+		return -EINVAL;
+	return 0;
+}
+
+void mem_sampling_get_config(struct mem_sampling_config *cfg)
+{
+	mutex_lock(&mem_sampling_lock);
+	*cfg = mem_sampling_config;
+	mutex_unlock(&mem_sampling_lock);
+}
+
+/*
+ * Validate @cfg against the provider's caps and apply it.  The provider is
+ * reconfigured with sampling stopped everywhere: a PMU cannot change its
+ * interval or buffer under a running session, and no record taken under
+ * the old settings is mixed with the new ones.  If the provider refuses,
+ * the old settings stay.
+ */
+int mem_sampling_set_config(const struct mem_sampling_config *cfg)
+{
+	struct mem_sampling_provider *provider;
+	bool was_running;
+	int err;
+
+	mutex_lock(&mem_sampling_lock);
+	provider = rcu_dereference_protected(mem_sampling_active,
+					     lockdep_is_held(&mem_sampling_lock));
+	err = mem_sampling_check_config(cfg, provider ? &provider->caps : NULL);
+	if (err || !provider) {
+		if (!err)
+			mem_sampling_config = *cfg;
+		goto out;
+	}
+	was_running = mem_sampling_running;
+	mem_sampling_quiesce();
+	err = provider->ops->configure(cfg);
+	if (err)
+		WARN_ON_ONCE(provider->ops->configure(&mem_sampling_config));
+	else
+		mem_sampling_config = *cfg;
+	if (was_running)
+		mem_sampling_resume();
+out:
+	mutex_unlock(&mem_sampling_lock);
+	return err;
+}
+
+bool mem_sampling_get_opt_in(void)
+{
+	return READ_ONCE(mem_sampling_opt_in);
+}
+
+/* Takes effect at each CPU's next context switch. */
+void mem_sampling_set_opt_in(bool opt_in)
+{
+	WRITE_ONCE(mem_sampling_opt_in, opt_in);
+}
+
+bool mem_sampling_get_provider(char *name, size_t len,
+			       struct mem_sampling_provider_caps *caps)
+{
+	struct mem_sampling_provider *provider;
+
+	mutex_lock(&mem_sampling_lock);
+	provider = rcu_dereference_protected(mem_sampling_active,
+					     lockdep_is_held(&mem_sampling_lock));
+	if (provider) {
+		strscpy(name, provider->name, len);
+		*caps = provider->caps;
+	}
+	mutex_unlock(&mem_sampling_lock);
+	return provider;
+}
+
+/* ------------------------------------------------------------ providers */
+
+static bool mem_sampling_provider_valid(const struct mem_sampling_provider *p)
+{
+	const struct mem_sampling_provider_caps *caps = &p->caps;
+
+	return p->name && p->ops && p->ops->configure && p->ops->start &&
+	       p->ops->stop && p->ops->drain && caps->min_interval &&
+	       caps->min_interval <= caps->max_interval &&
+	       caps->min_buffer_size &&
+	       caps->min_buffer_size <= caps->max_buffer_size;
+}
+
+/**
+ * mem_sampling_register_provider - make @provider the source of samples.
+ * @provider: stays registered (and must stay in memory) until
+ *	      mem_sampling_unregister_provider().
+ *
+ * Process context.  The current settings are fitted to @provider's caps
+ * and applied with ops->configure; if sampling is enabled it starts at
+ * once.  Returns -EBUSY if another provider is registered, -EINVAL for an
+ * incomplete provider, or what ops->configure returned.
+ */
+/* Make @provider the active one; sampling is stopped. */
+static int mem_sampling_activate(struct mem_sampling_provider *provider)
+{
+	struct mem_sampling_config cfg = mem_sampling_config;
+	int err;
+
+	lockdep_assert_held(&mem_sampling_lock);
+	mem_sampling_fit_config(&cfg, &provider->caps);
+	err = provider->ops->configure(&cfg);
+	if (err)
+		return err;
+	mem_sampling_config = cfg;
+	rcu_assign_pointer(mem_sampling_active, provider);
+	mem_sampling_resume();
+	pr_info("provider %s active\n", provider->name);
+	return 0;
+}
+
+int mem_sampling_register_provider(struct mem_sampling_provider *provider)
+{
+	int err;
+
+	if (!provider || !mem_sampling_provider_valid(provider))
+		return -EINVAL;
+	mutex_lock(&mem_sampling_lock);
+	if (rcu_access_pointer(mem_sampling_active))
+		err = -EBUSY;
+	else
+		err = mem_sampling_activate(provider);
+	mutex_unlock(&mem_sampling_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(mem_sampling_register_provider);
+
+/*
+ * Replace the active provider by @provider while samples flow: stop
+ * everywhere, wait, swap.  The provider set aside stays registered and
+ * becomes active again when @provider unregisters.  For the test provider,
+ * which must be usable on a machine whose real PMU driver registered first.
+ */
+int mem_sampling_override_provider(struct mem_sampling_provider *provider)
+{
+	struct mem_sampling_provider *active;
+	int err;
+
+	if (!provider || !mem_sampling_provider_valid(provider))
+		return -EINVAL;
+	mutex_lock(&mem_sampling_lock);
+	active = rcu_dereference_protected(mem_sampling_active,
+					   lockdep_is_held(&mem_sampling_lock));
+	if (active == provider || mem_sampling_displaced) {
+		err = -EBUSY;
+		goto out;
+	}
+	mem_sampling_quiesce();
+	RCU_INIT_POINTER(mem_sampling_active, NULL);
+	err = mem_sampling_activate(provider);
+	if (err) {
+		rcu_assign_pointer(mem_sampling_active, active);
+		mem_sampling_resume();
+		goto out;
+	}
+	mem_sampling_displaced = active;
+out:
+	mutex_unlock(&mem_sampling_lock);
+	return err;
+}
+
+/**
+ * mem_sampling_unregister_provider - stop using @provider.
+ * @provider: the registered provider.
+ *
+ * Process context, may sleep.  When this returns no CPU runs @provider's
+ * ops any more and every record it handed over has been dispatched.  The
+ * provider must have stopped its interrupts from calling into the core
+ * before freeing anything those use.  The enable switch keeps its value:
+ * sampling resumes when a provider registers again.
+ */
+void mem_sampling_unregister_provider(struct mem_sampling_provider *provider)
+{
+	struct mem_sampling_provider *displaced;
+
+	mutex_lock(&mem_sampling_lock);
+	if (provider && provider == mem_sampling_displaced) {
+		mem_sampling_displaced = NULL;
+		goto out;
+	}
+	if (WARN_ON(!provider ||
+		    rcu_access_pointer(mem_sampling_active) != provider))
+		goto out;
+	mem_sampling_quiesce();
+	RCU_INIT_POINTER(mem_sampling_active, NULL);
+	synchronize_rcu();
+	pr_info("provider %s unregistered\n", provider->name);
+	displaced = mem_sampling_displaced;
+	mem_sampling_displaced = NULL;
+	if (displaced && mem_sampling_activate(displaced))
+		pr_err("provider %s could not be reactivated\n",
+		       displaced->name);
+out:
+	mutex_unlock(&mem_sampling_lock);
+}
+EXPORT_SYMBOL_GPL(mem_sampling_unregister_provider);
+
+/* ------------------------------------------------------------ consumers */
+
+/**
+ * mem_sampling_register_consumer - receive every dispatched batch.
+ * @consumer: with @handle_batch set; see struct mem_sampling_consumer for
+ *	      the context it runs in.
+ *
+ * Process context.  Consumers are called in registration order.  Returns
+ * -EINVAL without a callback, -EBUSY if @consumer is already registered.
+ */
+int mem_sampling_register_consumer(struct mem_sampling_consumer *consumer)
+{
+	struct mem_sampling_consumer *registered;
+	int err = 0;
+
+	if (!consumer || !consumer->handle_batch)
+		return -EINVAL;
+	mutex_lock(&mem_sampling_lock);
+	list_for_each_entry(registered, &mem_sampling_consumers, node) {
+		if (registered == consumer) {
+			err = -EBUSY;
+			goto out;
+		}
+	}
+	list_add_tail_rcu(&consumer->node, &mem_sampling_consumers);
+out:
+	mutex_unlock(&mem_sampling_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(mem_sampling_register_consumer);
+
+/**
+ * mem_sampling_unregister_consumer - stop receiving batches.
+ * @consumer: a registered consumer.
+ *
+ * Process context, sleeps: when this returns no call of @consumer's
+ * callback is running or will start.
+ */
+void mem_sampling_unregister_consumer(struct mem_sampling_consumer *consumer)
+{
+	mutex_lock(&mem_sampling_lock);
+	list_del_rcu(&consumer->node);
+	mutex_unlock(&mem_sampling_lock);
+	synchronize_rcu();
+}
+EXPORT_SYMBOL_GPL(mem_sampling_unregister_consumer);
+
+/* The first consumer: one tracepoint event per record. */
+static void mem_sampling_trace_batch(struct task_struct *task,
+				     const struct mem_sampling_record *records,
+				     unsigned int nr)
+{
+	int cpu = smp_processor_id();
+	unsigned int i;
+
+	if (!trace_mem_sampling_record_enabled())
+		return;
+	for (i = 0; i < nr; i++)
+		trace_mem_sampling_record(task, cpu, &records[i]);
+	count_vm_events(MEM_SAMPLING_TRACE_HANDLED, nr);
+}
+
+static struct mem_sampling_consumer mem_sampling_trace_consumer = {
+	.name		= "trace",
+	.handle_batch	= mem_sampling_trace_batch,
+};
+
+/* ------------------------------------------------- enable, sysctl, boot */
+
+/* Set the admin's switch; enabling needs a provider. */
+static int mem_sampling_set_enabled(bool enable)
+{
+	int err = 0;
+
+	mutex_lock(&mem_sampling_lock);
+	if (enable && !rcu_access_pointer(mem_sampling_active)) {
+		pr_warn_once("cannot enable: no provider registered (no SPE or other sampling PMU driver?)\n");
+		err = -ENODEV;
+		goto out;
+	}
+	mem_sampling_enabled = enable;
+	if (enable)
+		mem_sampling_resume();
+	else
+		mem_sampling_quiesce();
+out:
+	mutex_unlock(&mem_sampling_lock);
+	return err;
+}
+
+static int mem_sampling_enable_handler(const struct ctl_table *table,
+				       int write, void *buffer, size_t *lenp,
+				       loff_t *ppos)
+{
+	struct ctl_table value_table = *table;
+	int value = READ_ONCE(mem_sampling_enabled);
+	int err;
+
+	if (write && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	value_table.data = &value;
+	err = proc_dointvec_minmax(&value_table, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	return mem_sampling_set_enabled(value);
+}
+
+static struct ctl_table mem_sampling_sysctls[] = {
+	{
+		.procname	= "mem_sampling_enable",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= mem_sampling_enable_handler,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+};
+
+/* mem_sampling=on|off: the initial value of kernel.mem_sampling_enable. */
+static int __init mem_sampling_setup(char *str)
+{
+	bool enable;
+
+	if (kstrtobool(str, &enable)) {
+		pr_warn("ignoring mem_sampling=%s: use on or off\n", str);
+		return 0;
+	}
+	mem_sampling_enabled = enable;
+	return 1;
+}
+__setup("mem_sampling=", mem_sampling_setup);
+
+/* ------------------------------------------------------------- prctl */
+
+/*
+ * The mode lives in the mm: every thread of a process shares it, fork
+ * copies it (a new mm starts from its parent's) and so does exec (the new
+ * mm starts from the old one), so a launcher can opt a program in or out.
+ */
+void mem_sampling_mm_init(struct mm_struct *mm)
+{
+	struct mm_struct *parent = current->mm;
+
+	mm->mem_sampling_mode = parent ? READ_ONCE(parent->mem_sampling_mode) :
+					 PR_MEM_SAMPLING_DEFAULT;
+}
+
+/* PR_SET_MEM_SAMPLING: any process may choose its own mode. */
+int mem_sampling_prctl_set(unsigned long mode, unsigned long arg3,
+			   unsigned long arg4, unsigned long arg5)
+{
+	struct mm_struct *mm = current->mm;
+
+	if (arg3 || arg4 || arg5)
+		return -EINVAL;
+	if (mode != PR_MEM_SAMPLING_DEFAULT && mode != PR_MEM_SAMPLING_ENABLE &&
+	    mode != PR_MEM_SAMPLING_DISABLE)
+		return -EINVAL;
+	if (!mm || (current->flags & PF_KTHREAD))
+		return -EINVAL;
+	WRITE_ONCE(mm->mem_sampling_mode, mode);
+	/* This thread at once; the others at their next context switch. */
+	mem_sampling_update_current();
+	return 0;
+}
+
+/* PR_GET_MEM_SAMPLING: returns the mode. */
+int mem_sampling_prctl_get(unsigned long arg2, unsigned long arg3,
+			   unsigned long arg4, unsigned long arg5)
+{
+	struct mm_struct *mm = current->mm;
+
+	if (arg2 || arg3 || arg4 || arg5)
+		return -EINVAL;
+	if (!mm || (current->flags & PF_KTHREAD))
+		return -EINVAL;
+	return READ_ONCE(mm->mem_sampling_mode);
+}
+
+/* -------------------------------------------------------------- init */
+
+static int __init mem_sampling_init(void)
+{
+	int err;
+
+	err = mem_sampling_register_consumer(&mem_sampling_trace_consumer);
+	if (err)
+		return err;
+	register_sysctl_init("kernel", mem_sampling_sysctls);
+	return mem_sampling_sysfs_init();
+}
+subsys_initcall(mem_sampling_init);
+
+#ifdef CONFIG_MEM_SAMPLING_KUNIT_TEST
+#include "tests/mem_sampling-kunit.h"
+#endif

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/mm/mem_sampling/: the tunables of mem_sampling and the
+ * active provider's capabilities.
+ *
+ * The tunables are sysfs files rather than sysctls because they belong
+ * with the provider they are validated against: the directory shows the
+ * provider's name and limits next to the values, one value per file, as
+ * /sys/kernel/mm/transparent_hugepage/ and DAMON do.  The master switch
+ * stays the sysctl kernel.mem_sampling_enable that openEuler users know.
+ *
+ * Every write is validated against the provider's caps by the core and
+ * applied with sampling stopped; see mem_sampling_set_config().
+ */
+
+#include <linux/kobject.h>
+#include <linux/kstrtox.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "mem_sampling_internal.h"
+
+/* ------------------------------------------------------------ tunables */
+
+static ssize_t mem_sampling_store_u32(const char *buf, size_t count,
+				      size_t offset)
+{
+	struct mem_sampling_config cfg;
+	u32 value;
+	int err;
+
+	err = kstrtou32(buf, 0, &value);
+	if (err)
+		return err;
+	mem_sampling_get_config(&cfg);
+	*(u32 *)((char *)&cfg + offset) = value;
+	err = mem_sampling_set_config(&cfg);
+	return err ? err : count;
+}
+
+#define MEM_SAMPLING_U32_ATTR(field)					\
+static ssize_t field##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct mem_sampling_config cfg;					\
+									\
+	mem_sampling_get_config(&cfg);					\
+	return sysfs_emit(buf, "%u\n", cfg.field);			\
+}									\
+static ssize_t field##_store(struct kobject *kobj,			\
+			     struct kobj_attribute *attr,		\
+			     const char *buf, size_t count)		\
+{									\
+	return mem_sampling_store_u32(buf, count,			\
+		offsetof(struct mem_sampling_config, field));		\
+}									\
+static struct kobj_attribute field##_attr = __ATTR_RW(field)
+
+MEM_SAMPLING_U32_ATTR(interval);
+MEM_SAMPLING_U32_ATTR(min_latency);
+MEM_SAMPLING_U32_ATTR(buffer_size);
+
+static const char * const op_filter_names[] = {
+	[0]					= "all",
+	[MEM_SAMPLING_FILTER_LOAD]		= "load",
+	[MEM_SAMPLING_FILTER_STORE]		= "store",
+	[MEM_SAMPLING_FILTER_LOAD |
+	 MEM_SAMPLING_FILTER_STORE]		= "load,store",
+};
+
+static ssize_t op_filter_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct mem_sampling_config cfg;
+
+	mem_sampling_get_config(&cfg);
+	if (cfg.op_filter >= ARRAY_SIZE(op_filter_names))
+		return -EINVAL;
+	return sysfs_emit(buf, "%s\n", op_filter_names[cfg.op_filter]);
+}
+
+static ssize_t op_filter_store(struct kobject *kobj,
+			       struct kobj_attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct mem_sampling_config cfg;
+	int filter, err;
+
+	filter = sysfs_match_string(op_filter_names, buf);
+	if (filter < 0)
+		return -EINVAL;
+	mem_sampling_get_config(&cfg);
+	cfg.op_filter = filter;
+	err = mem_sampling_set_config(&cfg);
+	return err ? err : count;
+}
+static struct kobj_attribute op_filter_attr = __ATTR_RW(op_filter);
+
+static ssize_t paddr_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct mem_sampling_config cfg;
+
+	mem_sampling_get_config(&cfg);
+	return sysfs_emit(buf, "%d\n", cfg.paddr);
+}
+
+static ssize_t paddr_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct mem_sampling_config cfg;
+	bool paddr;
+	int err;
+
+	err = kstrtobool(buf, &paddr);
+	if (err)
+		return err;
+	mem_sampling_get_config(&cfg);
+	cfg.paddr = paddr;
+	err = mem_sampling_set_config(&cfg);
+	return err ? err : count;
+}
+static struct kobj_attribute paddr_attr = __ATTR_RW(paddr);
+
+static ssize_t opt_in_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", mem_sampling_get_opt_in());
+}
+
+static ssize_t opt_in_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	bool opt_in;
+	int err;
+
+	err = kstrtobool(buf, &opt_in);
+	if (err)
+		return err;
+	mem_sampling_set_opt_in(opt_in);
+	return count;
+}
+static struct kobj_attribute opt_in_attr = __ATTR_RW(opt_in);
+
+static ssize_t provider_show(struct kobject *kobj,
+			     struct kobj_attribute *attr, char *buf)
+{
+	struct mem_sampling_provider_caps caps;
+	char name[MEM_SAMPLING_NAME_LEN];
+
+	if (!mem_sampling_get_provider(name, sizeof(name), &caps))
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%s\n", name);
+}
+static struct kobj_attribute provider_attr = __ATTR_RO(provider);
+
+static struct attribute *mem_sampling_attrs[] = {
+	&provider_attr.attr,
+	&interval_attr.attr,
+	&min_latency_attr.attr,
+	&op_filter_attr.attr,
+	&buffer_size_attr.attr,
+	&paddr_attr.attr,
+	&opt_in_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group mem_sampling_attr_group = {
+	.attrs = mem_sampling_attrs,
+};
+
+/* -------------------------------------------------- provider capabilities */
+
+/* Empty files when there is no provider. */
+#define MEM_SAMPLING_CAPS_ATTR(field, format)				\
+static ssize_t caps_##field##_show(struct kobject *kobj,		\
+				   struct kobj_attribute *attr,		\
+				   char *buf)				\
+{									\
+	struct mem_sampling_provider_caps caps;				\
+	char name[MEM_SAMPLING_NAME_LEN];				\
+									\
+	if (!mem_sampling_get_provider(name, sizeof(name), &caps))	\
+		return 0;						\
+	return sysfs_emit(buf, format "\n", caps.field);		\
+}									\
+static struct kobj_attribute caps_##field##_attr =			\
+	__ATTR(field, 0444, caps_##field##_show, NULL)
+
+MEM_SAMPLING_CAPS_ATTR(min_interval, "%u");
+MEM_SAMPLING_CAPS_ATTR(max_interval, "%u");
+MEM_SAMPLING_CAPS_ATTR(max_latency_filter, "%u");
+MEM_SAMPLING_CAPS_ATTR(min_buffer_size, "%u");
+MEM_SAMPLING_CAPS_ATTR(max_buffer_size, "%u");
+
+static const char * const caps_flag_names[] = {
+	"paddr", "latency", "data_source", "filter_op",
+};
+
+static ssize_t caps_flags_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct mem_sampling_provider_caps caps;
+	char name[MEM_SAMPLING_NAME_LEN];
+	int len = 0, bit;
+
+	if (!mem_sampling_get_provider(name, sizeof(name), &caps))
+		return 0;
+	for (bit = 0; bit < ARRAY_SIZE(caps_flag_names); bit++)
+		if (caps.flags & BIT(bit))
+			len += sysfs_emit_at(buf, len, "%s%s", len ? " " : "",
+					     caps_flag_names[bit]);
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static struct kobj_attribute caps_flags_attr =
+	__ATTR(flags, 0444, caps_flags_show, NULL);
+
+static struct attribute *mem_sampling_caps_attrs[] = {
+	&caps_flags_attr.attr,
+	&caps_min_interval_attr.attr,
+	&caps_max_interval_attr.attr,
+	&caps_max_latency_filter_attr.attr,
+	&caps_min_buffer_size_attr.attr,
+	&caps_max_buffer_size_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group mem_sampling_caps_group = {
+	.name = "caps",
+	.attrs = mem_sampling_caps_attrs,
+};
+
+static const struct attribute_group *mem_sampling_groups[] = {
+	&mem_sampling_attr_group,
+	&mem_sampling_caps_group,
+	NULL,
+};
+
+int __init mem_sampling_sysfs_init(void)
+{
+	struct kobject *kobj;
+	int err;
+
+	kobj = kobject_create_and_add("mem_sampling", mm_kobj);
+	if (!kobj)
+		return -ENOMEM;
+	err = sysfs_create_groups(kobj, mem_sampling_groups);
+	if (err)
+		kobject_put(kobj);
+	return err;
+}
