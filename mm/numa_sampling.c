@@ -22,13 +22,13 @@
 
 #define pr_fmt(fmt) "numa_sampling: " fmt
 
+#include <linux/mm.h>
 #include <linux/cpumask.h>
-#include <linux/huge_mm.h>
 #include <linux/init.h>
 #include <linux/mem_sampling.h>
+#include <linux/memory-tiers.h>
 #include <linux/mempolicy.h>
 #include <linux/migrate.h>
-#include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/mutex.h>
 #include <linux/numa_sampling.h>
@@ -433,7 +433,7 @@ static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 {
 	unsigned long haddr = entry->vaddr & HPAGE_PMD_MASK;
 	struct folio *folio;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PMD's page table lock */
 	pmd_t pmdval;
 
 	ptl = pmd_lock(vma->vm_mm, pmd);
@@ -482,7 +482,7 @@ static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
 {
 	unsigned long addr = entry->vaddr & PAGE_MASK;
 	struct folio *folio;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PTE table's lock */
 	pte_t *pte, ptent;
 
 	pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
@@ -573,7 +573,11 @@ static void numa_sampling_work(struct callback_head *work)
 	struct task_struct *p = current;
 	struct mm_struct *mm = p->mm;
 
-	/* Samples arriving from now on queue the work again. */
+	/*
+	 * Samples arriving from now on queue the work again.  Order the
+	 * clear before the dequeue: a producer that saw the bit set has
+	 * its samples in the queue by the time we take its lock.
+	 */
 	clear_bit(NUMA_SAMPLING_WORK_PENDING, &queue->state);
 	smp_mb__after_atomic();
 

@@ -5,6 +5,8 @@
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM mem_sampling
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE numa_sampling
 
 #if !defined(_TRACE_NUMA_SAMPLING_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _TRACE_NUMA_SAMPLING_H
