@@ -17,6 +17,9 @@ LOGS		:= $(BUILD)/logs
 CROSS_COMPILE	:= aarch64-linux-gnu-
 JOBS		?= $(shell nproc)
 PYTHON		:= /usr/bin/python3
+comma		:= ,
+empty		:=
+space		:= $(empty) $(empty)
 
 # ccache shares objects between checkouts below the same parent directory.
 export CCACHE_BASEDIR ?= $(abspath $(TOP)/..)
@@ -115,8 +118,13 @@ BOOT = QEMU=$(QEMU) GUEST_MEM=$(GUEST_MEM) GUEST_APPEND="$(GUEST_APPEND)" \
 	scripts/boot-guest.sh $(BUILD) $(KOBJ)/arch/arm64/boot/Image \
 	$(BUILD)/initramfs.cpio.gz
 
+# The demo needs room for a 1 GiB workload on one node.
+run: GUEST_MEM = 4G
 run: kernel initramfs $(QEMU)
 	@$(BOOT) run $(GUEST_TIMEOUT)
+	@echo
+	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/run $(BUILD)/run \
+		| grep -E '^\|---|^\| (workload|skewed \| (time|NUMA|PTE|pages|samples))|^plot:'
 
 shell: kernel initramfs $(QEMU)
 	@$(BOOT) shell 0

@@ -55,8 +55,15 @@ fi
 log=$logs/$plan.log
 echo "  BOOT    plan=$plan, log in $log (limit ${limit}s)"
 start=$(date +%s)
-timeout --foreground -k 10 "$limit" "$qemu" "${args[@]}" < /dev/null > "$log" 2>&1
-rc=$?
+if [ "$plan" = test ]; then
+	timeout --foreground -k 10 "$limit" "$qemu" "${args[@]}" < /dev/null > "$log" 2>&1
+	rc=$?
+else
+	# Show the plan's output as it runs; MS-LIVE lines become a table row.
+	timeout --foreground -k 10 "$limit" "$qemu" "${args[@]}" < /dev/null 2>&1 |
+		tee "$log" | tr -d '\r' | "$(dirname "$0")/guest-live-filter.sh"
+	rc=${PIPESTATUS[0]}
+fi
 took=$(( $(date +%s) - start ))
 
 mkdir -p "$outdir"
@@ -80,8 +87,5 @@ if ! grep -q '^MS-GUEST-DONE' "$log"; then
 	die "the guest stopped before its init finished (plan $plan; log $log)"
 fi
 echo "  GUEST   plan=$plan finished in ${took}s"
-if [ "$plan" = run ]; then
-	sed -n '/^MS-GUEST-START/,/^MS-PLAN-EXIT/p' "$log" | sed '1d;$d' | tr -d '\r'
-fi
 status=$(sed -n 's/^MS-PLAN-EXIT \([0-9]*\).*/\1/p' "$log" | tr -d '\r' | tail -1)
 [ "$status" = 0 ] || die "plan $plan exited with status ${status:-?} (log $log)"

@@ -19,10 +19,11 @@ busybox=$(dpkg -L busybox-static:arm64 2>/dev/null | grep -m1 '/bin/busybox$') |
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,etc,usr/bin,usr/lib/mem_sampling}
 cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
 mknod -m 600 "$root/dev/console" c 5 1
 mknod -m 666 "$root/dev/null" c 1 3
 cp "$top/scripts/guest/init" "$root/init"
-cp "$top/scripts/guest/run-selftests" "$root/usr/lib/mem_sampling/"
+cp "$top/scripts/guest/run-selftests" "$top/scripts/guest/lib.sh" "$root/usr/lib/mem_sampling/"
 cp -r "$top/scripts/guest/plans" "$root/usr/lib/mem_sampling/"
 mkdir -p "$root/usr/lib/kselftest"
 cp -r "$selftests/install" "$root/usr/lib/kselftest/mem_sampling"

@@ -34,7 +34,9 @@ if grep -q 'Value requested for' "$log"; then
 	echo "configure-kernel: options above did not take (missing dependency?) in: $*" >&2
 	exit 1
 fi
-if ! cmp -s "$scratch/.config" "$kobj/.config"; then
+# kbuild rewrites its .config; compare with what we merged last time.
+if ! cmp -s "$scratch/.config" "$scratch/merged.config" || [ ! -f "$kobj/.config" ]; then
+	cp "$scratch/.config" "$scratch/merged.config"
 	cp "$scratch/.config" "$kobj/.config"
 	echo "  CONFIG  $kobj/.config from $*"
 fi

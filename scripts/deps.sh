@@ -17,8 +17,14 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+native=$(dpkg --print-architecture)
+
+# installed PKG[:ARCH]: without an architecture, the native or "all" one.
 installed() {
-	dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed
+	local pkg=${1%%:*} arch=${1#*:}
+	[ "$arch" = "$1" ] && arch="$native|all"
+	dpkg-query -W -f='${Architecture} ${db:Status-Status}\n' "$pkg" 2>/dev/null |
+		grep -Eqx "($arch) installed"
 }
 
 missing=()

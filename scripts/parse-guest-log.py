@@ -18,7 +18,7 @@ import sys
 TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 RESULT = re.compile(r'^(not ok|ok) \d+ (?:- )?(.*?)(?:\s+#\s*(SKIP|TODO)\b\s*(.*))?$')
 REPORTS = re.compile(r'(BUG:|WARNING:|Oops|KASAN:|UBSAN:|kmemleak:.*unreferenced|'
-                     r'possible circular locking|inconsistent lock state|'
+                     r'kmemleak: unreferenced objects|kmemleak: not available|possible circular locking|inconsistent lock state|'
                      r'suspicious RCU usage|sleeping function called from invalid|'
                      r'Kernel panic|general protection|Unable to handle kernel)')
 

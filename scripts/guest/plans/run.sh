@@ -1,6 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The demo: what the machine looks like and what the kernel found.
+# The demo: what the machine looks like, what the kernel found, then the
+# skewed workload in scan mode and in sample mode, a live line a second.
+. /usr/lib/mem_sampling/lib.sh
 echo "== NUMA topology"
 for n in /sys/devices/system/node/node[0-9]*; do
 	mem=$(awk '/MemTotal/ {print $4 " " $5}' "$n/meminfo")
@@ -18,7 +20,14 @@ for s in kernel/numa_balancing kernel/mem_sampling_enable \
 done
 echo
 echo "== What the kernel found"
-dmesg | grep -iE 'spe|mem_sampling|numa' | sed 's/^\[[^]]*\] //' | head -40
+dmesg | grep -iE 'arm_spe|statistical|mem_sampling|numa' | sed 's/^\[[^]]*\] //' | head -40
 echo
 echo "== PMUs"
 ls /sys/bus/event_source/devices 2>/dev/null
+echo
+seconds=$(cmdline_arg msrun.seconds 30)
+echo "== Skewed workload: 1 GiB placed on node 1, worked on from CPU 0 (node 0)"
+echo "   a hot tenth of the pages takes 90% of the accesses; ${seconds}s per mode"
+for mode in scan sample; do
+	run_one skewed "$mode" 1 1024 "$seconds" "$OUTBOX/bench/skewed-$mode-1"
+done

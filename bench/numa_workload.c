@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * numa-workload: memory placed on one node, worked on from the other, with
+ * a report every interval of how local the memory has become.
+ *
+ *   uniform  one thread streams over the whole buffer
+ *   skewed   a hot tenth of the pages takes 90% of the accesses
+ *   shared   two processes on different nodes share one mapping, each
+ *            touching mostly its own half
+ *   thp      uniform over THP-backed memory
+ *
+ * Each report line is "key=value" pairs: elapsed seconds, operations per
+ * second, the share of pages on the worker's node (move_pages(2) queries)
+ * and the access-weighted local share: each page weighted by how often
+ * the workload touched it during the interval, which it counts itself.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/mempolicy.h>
+
+#define PAGE_SIZE_4K	4096UL
+#define THP_SIZE	(2UL << 20)
+/* move_pages(2) is asked about at most this many pages per report. */
+#define MAX_QUERY	16384
+
+enum mode { UNIFORM, SKEWED, SHARED, THP };
+
+struct options {
+	enum mode mode;
+	unsigned long size;		/* bytes */
+	int cpu;			/* worker CPU (its node is "local") */
+	int mem_node;			/* node the memory starts on */
+	double seconds;
+	double interval;
+	int hot_percent;		/* skewed: share of pages that are hot */
+	int hot_share;			/* skewed: share of accesses they take */
+	const char *label;
+};
+
+struct worker {
+	char *buf;
+	unsigned long nr_pages;
+	unsigned long first, last;	/* the pages this worker favours */
+	int local_node;
+	uint32_t *touches;		/* per page, this interval */
+	void **query_pages;
+	int *query_status;
+	unsigned long *query_index;
+	unsigned long nr_query;
+	uint64_t rng;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t next_random(uint64_t *state)
+{
+	/* xorshift64*: cheap, and good enough to pick pages. */
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dULL;
+}
+
+static int set_policy(int mode, int node)
+{
+	unsigned long mask = 1UL << node;
+
+	if (mode == MPOL_DEFAULT)
+		return syscall(__NR_set_mempolicy, MPOL_DEFAULT, NULL, 0);
+	return syscall(__NR_set_mempolicy, mode, &mask, sizeof(mask) * 8);
+}
+
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		fprintf(stderr, "numa-workload: cannot run on cpu %d: %s\n",
+			cpu, strerror(errno));
+		exit(1);
+	}
+}
+
+static int node_of_cpu(int cpu)
+{
+	char path[80];
+	int node;
+
+	for (node = 0; node < 64; node++) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/node/node%d/cpu%d", node, cpu);
+		if (access(path, F_OK) == 0)
+			return node;
+	}
+	return -1;
+}
+
+/*
+ * First touch from the memory node's point of view: bind the task policy,
+ * touch every page, then drop the policy so NUMA balancing may move them.
+ */
+static char *place_buffer(const struct options *o, int shared)
+{
+	int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
+	unsigned long len = o->size + (o->mode == THP ? THP_SIZE : 0);
+	char *buf;
+
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (buf == MAP_FAILED) {
+		perror("numa-workload: mmap");
+		exit(1);
+	}
+	if (o->mode == THP) {
+		buf = (char *)(((uintptr_t)buf + THP_SIZE - 1) & ~(THP_SIZE - 1));
+		if (madvise(buf, o->size, MADV_HUGEPAGE))
+			perror("numa-workload: madvise(MADV_HUGEPAGE)");
+	} else {
+		madvise(buf, o->size, MADV_NOHUGEPAGE);
+	}
+	if (set_policy(MPOL_BIND, o->mem_node)) {
+		perror("numa-workload: set_mempolicy(MPOL_BIND)");
+		exit(1);
+	}
+	memset(buf, 0x5a, o->size);
+	set_policy(MPOL_DEFAULT, 0);
+	return buf;
+}
+
+static void worker_init(struct worker *w, char *buf, const struct options *o,
+			unsigned long first, unsigned long last)
+{
+	unsigned long i, step;
+
+	w->buf = buf;
+	w->nr_pages = o->size / PAGE_SIZE_4K;
+	w->first = first;
+	w->last = last;
+	w->local_node = node_of_cpu(o->cpu);
+	w->touches = calloc(w->nr_pages, sizeof(*w->touches));
+	w->nr_query = w->nr_pages < MAX_QUERY ? w->nr_pages : MAX_QUERY;
+	w->query_pages = calloc(w->nr_query, sizeof(*w->query_pages));
+	w->query_status = calloc(w->nr_query, sizeof(*w->query_status));
+	w->query_index = calloc(w->nr_query, sizeof(*w->query_index));
+	if (!w->touches || !w->query_pages || !w->query_status || !w->query_index) {
+		fprintf(stderr, "numa-workload: out of memory\n");
+		exit(1);
+	}
+	/* Query an even spread of pages when there are too many to ask. */
+	step = w->nr_pages / w->nr_query;
+	for (i = 0; i < w->nr_query; i++) {
+		w->query_index[i] = i * step;
+		w->query_pages[i] = buf + i * step * PAGE_SIZE_4K;
+	}
+	w->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+}
+
+/* Touch one cache line of every 4 KiB page in [first, last]; one op each. */
+static unsigned long stream(struct worker *w, unsigned long first,
+			    unsigned long last)
+{
+	unsigned long p, line = (w->rng >> 7) & 63;
+
+	for (p = first; p <= last && !stop; p++) {
+		volatile uint64_t *word;
+
+		word = (uint64_t *)(w->buf + p * PAGE_SIZE_4K + line * 64);
+		*word += 1;
+		w->touches[p]++;
+	}
+	w->rng = next_random(&w->rng);
+	return p - first;
+}
+
+/* Random pages: hot_share% of them from the favoured range. */
+static unsigned long skewed(struct worker *w, const struct options *o,
+			    unsigned long nr)
+{
+	unsigned long hot = w->last - w->first + 1, i, p;
+
+	for (i = 0; i < nr; i++) {
+		uint64_t r = next_random(&w->rng);
+		volatile uint64_t *word;
+
+		if ((int)(r % 100) < o->hot_share)
+			p = w->first + (r >> 8) % hot;
+		else
+			p = (r >> 8) % w->nr_pages;
+		word = (uint64_t *)(w->buf + p * PAGE_SIZE_4K + ((r >> 40) & 63) * 64);
+		*word += 1;
+		w->touches[p]++;
+	}
+	return nr;
+}
+
+static void report(struct worker *w, const struct options *o, double elapsed,
+		   double ops_per_s)
+{
+	unsigned long i, local = 0, known = 0;
+	uint64_t weight = 0, local_weight = 0;
+	struct rusage ru;
+
+	if (syscall(__NR_move_pages, 0, w->nr_query, w->query_pages, NULL,
+		    w->query_status, 0)) {
+		perror("numa-workload: move_pages");
+		exit(1);
+	}
+	for (i = 0; i < w->nr_query; i++) {
+		int node = w->query_status[i];
+		unsigned long p = w->query_index[i];
+		unsigned long end = i + 1 < w->nr_query ? w->query_index[i + 1] : w->nr_pages;
+		uint64_t touched = 0;
+
+		/* A queried page stands for the pages up to the next one. */
+		for (; p < end; p++) {
+			touched += w->touches[p];
+			w->touches[p] = 0;
+		}
+		if (node < 0)
+			continue;
+		known++;
+		weight += touched;
+		if (node == w->local_node) {
+			local++;
+			local_weight += touched;
+		}
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("%s elapsed=%.2f ops_per_s=%.0f page_local=%.1f weighted_local=%.1f stime=%.3f utime=%.3f\n",
+	       o->label, elapsed, ops_per_s,
+	       known ? 100.0 * local / known : 0.0,
+	       weight ? 100.0 * local_weight / weight : 0.0,
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6);
+	fflush(stdout);
+}
+
+static void run(struct worker *w, const struct options *o)
+{
+	double start = now(), last = start, t;
+	unsigned long ops = 0;
+
+	pin_to_cpu(o->cpu);
+	while (!stop) {
+		switch (o->mode) {
+		case SKEWED:
+			ops += skewed(w, o, 4096);
+			break;
+		case SHARED:
+			/* 90% of the passes over its own half, 10% over all. */
+			if (next_random(&w->rng) % 10)
+				ops += stream(w, w->first, w->last);
+			else
+				ops += stream(w, 0, w->nr_pages - 1);
+			break;
+		default:
+			ops += stream(w, 0, w->nr_pages - 1);
+		}
+		t = now();
+		if (t - last >= o->interval) {
+			report(w, o, t - start, ops / (t - last));
+			ops = 0;
+			last = t;
+		}
+		if (t - start >= o->seconds)
+			break;
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: numa-workload [-m uniform|skewed|shared|thp] [-s MiB] [-c CPU]\n"
+		"                     [-n MEM_NODE] [-t SECONDS] [-i INTERVAL]\n"
+		"                     [-H HOT_PERCENT] [-S HOT_SHARE] [-l LABEL]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {
+		.mode = UNIFORM, .size = 64UL << 20, .cpu = 0, .mem_node = 1,
+		.seconds = 10, .interval = 1, .hot_percent = 10,
+		.hot_share = 90, .label = "numa-workload",
+	};
+	struct worker w;
+	char *buf;
+	int c;
+
+	while ((c = getopt(argc, argv, "m:s:c:n:t:i:H:S:l:")) != -1) {
+		switch (c) {
+		case 'm':
+			if (!strcmp(optarg, "uniform"))
+				o.mode = UNIFORM;
+			else if (!strcmp(optarg, "skewed"))
+				o.mode = SKEWED;
+			else if (!strcmp(optarg, "shared"))
+				o.mode = SHARED;
+			else if (!strcmp(optarg, "thp"))
+				o.mode = THP;
+			else
+				usage();
+			break;
+		case 's':
+			o.size = strtoul(optarg, NULL, 0) << 20;
+			break;
+		case 'c':
+			o.cpu = atoi(optarg);
+			break;
+		case 'n':
+			o.mem_node = atoi(optarg);
+			break;
+		case 't':
+			o.seconds = atof(optarg);
+			break;
+		case 'i':
+			o.interval = atof(optarg);
+			break;
+		case 'H':
+			o.hot_percent = atoi(optarg);
+			break;
+		case 'S':
+			o.hot_share = atoi(optarg);
+			break;
+		case 'l':
+			o.label = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (!o.size || o.size % THP_SIZE || o.hot_percent <= 0 ||
+	    o.hot_percent > 100 || o.hot_share < 0 || o.hot_share > 100 ||
+	    o.interval <= 0 || o.seconds <= 0)
+		usage();
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	if (o.mode == SHARED) {
+		unsigned long half = o.size / PAGE_SIZE_4K / 2;
+		pid_t child;
+
+		buf = place_buffer(&o, 1);
+		child = fork();
+		if (child < 0) {
+			perror("numa-workload: fork");
+			return 1;
+		}
+		if (child == 0) {
+			/* The partner: the other CPU, the other half. */
+			char label[64];
+
+			snprintf(label, sizeof(label), "%s.partner", o.label);
+			o.label = strdup(label);
+			o.cpu = !o.cpu;
+			worker_init(&w, buf, &o, half, 2 * half - 1);
+			run(&w, &o);
+			return 0;
+		}
+		worker_init(&w, buf, &o, 0, half - 1);
+		run(&w, &o);
+		waitpid(child, NULL, 0);
+		return 0;
+	}
+
+	buf = place_buffer(&o, 0);
+	worker_init(&w, buf, &o, 0, 0);
+	if (o.mode == SKEWED) {
+		unsigned long hot = w.nr_pages * o.hot_percent / 100;
+
+		/* The hot tenth sits in the middle, away from either end. */
+		w.first = (w.nr_pages - hot) / 2;
+		w.last = w.first + (hot ? hot - 1 : 0);
+	}
+	run(&w, &o);
+	return 0;
+}

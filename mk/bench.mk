@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0
+# Workloads and the scan-mode vs sample-mode benchmark (make run, make bench).
+
+GUEST_BINS += $(BUILD)/guest-bin/numa-workload
+DEPS_HOST += gnuplot-nox
+BENCH_REPS ?= 3
+BENCH_WORKLOADS ?= uniform skewed shared thp
+BENCH_SECONDS ?= 20
+HELP_LINES += "bench          all workloads, scan vs sample mode, BENCH_REPS=$(BENCH_REPS) runs each"
+
+$(BUILD)/guest-bin/numa-workload: bench/numa_workload.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CROSS_COMPILE)gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $<
+
+.PHONY: bench
+bench: kernel initramfs $(QEMU)
+	@GUEST_MEM=4G GUEST_APPEND="msbench.reps=$(BENCH_REPS) msbench.workloads=$(subst $(space),$(comma),$(BENCH_WORKLOADS)) msbench.seconds=$(BENCH_SECONDS)" \
+		QEMU=$(QEMU) scripts/boot-guest.sh $(BUILD) $(KOBJ)/arch/arm64/boot/Image \
+		$(BUILD)/initramfs.cpio.gz bench 7200
+	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/bench $(BUILD)/bench

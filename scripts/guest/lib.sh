@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the guest plans: balancing modes and counters.
+
+# cmdline_arg NAME DEFAULT: value of NAME=value on the kernel command line.
+cmdline_arg() {
+	v=$2
+	for a in $(cat /proc/cmdline); do
+		case "$a" in "$1"=*) v=${a#*=} ;; esac
+	done
+	echo "$v"
+}
+
+sysctl_set() {
+	[ -e "/proc/sys/$1" ] && echo "$2" > "/proc/sys/$1"
+}
+
+# set_mode scan|sample: classic NUMA balancing, or driven by samples.
+# Returns 1 when the kernel cannot do the mode asked for.
+set_mode() {
+	case "$1" in
+	scan)
+		sysctl_set kernel/numa_balancing_mem_sampling 0
+		sysctl_set kernel/mem_sampling_enable 0
+		echo 1 > /proc/sys/kernel/numa_balancing
+		;;
+	sample)
+		[ -e /proc/sys/kernel/numa_balancing_mem_sampling ] || return 1
+		echo 1 > /proc/sys/kernel/numa_balancing
+		echo 1 > /proc/sys/kernel/mem_sampling_enable 2>/dev/null || return 1
+		echo 1 > /proc/sys/kernel/numa_balancing_mem_sampling || return 1
+		;;
+	off)
+		sysctl_set kernel/numa_balancing_mem_sampling 0
+		sysctl_set kernel/mem_sampling_enable 0
+		echo 0 > /proc/sys/kernel/numa_balancing
+		;;
+	esac
+}
+
+# vmstat_get NAME: one /proc/vmstat counter, 0 when the kernel lacks it.
+vmstat_get() {
+	awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' /proc/vmstat
+}
+
+# The counters the demo and the benchmark follow.
+COUNTERS="numa_hint_faults numa_pte_updates numa_pages_migrated
+	  mem_sampling_samples numa_sampling_samples_used
+	  numa_sampling_pages_migrated numa_sampling_thp_migrated"
+
+# run_one WORKLOAD MODE REP SIZE_MIB SECONDS DIR: one workload run in one
+# mode, with a live line a second (MS-LIVE ...) and its data left in DIR:
+# the workload's report lines, /proc/vmstat before and after, and the
+# sched_numa_balance_start/end trace when the kernel has those events.
+run_one() {
+	w=$1 mode=$2 rep=$3 size=$4 seconds=$5 dir=$6
+	tr=/sys/kernel/tracing
+	events="$tr/events/sched/sched_numa_balance_start $tr/events/sched/sched_numa_balance_end"
+	mkdir -p "$dir"
+	if ! set_mode "$mode"; then
+		echo "unavailable: this kernel cannot run $mode mode" > "$dir/skipped"
+		echo "MS-LIVE $w-$mode-$rep skipped: $mode mode unavailable"
+		return 0
+	fi
+	have_trace=1
+	for e in $events; do [ -d "$e" ] || have_trace=0; done
+	if [ $have_trace = 1 ]; then
+		echo > "$tr/trace"
+		echo 16384 > "$tr/buffer_size_kb"
+		for e in $events; do echo 1 > "$e/enable"; done
+	fi
+	cp /proc/vmstat "$dir/vmstat.before"
+	numa-workload -m "$w" -s "$size" -c 0 -n 1 -t "$seconds" \
+		-l "$w-$mode-$rep" > "$dir/workload.log" &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		sleep 1
+		last=$(grep -v partner "$dir/workload.log" | tail -1)
+		[ -n "$last" ] || continue
+		set -- $last
+		line="MS-LIVE $1 $2 $4 $5"
+		for c in numa_pages_migrated numa_hint_faults mem_sampling_samples; do
+			b=$(awk -v k=$c '$1 == k { print $2 }' "$dir/vmstat.before")
+			line="$line $c=$(( $(vmstat_get $c) - ${b:-0} ))"
+		done
+		echo "$line"
+	done
+	wait $pid
+	cp /proc/vmstat "$dir/vmstat.after"
+	if [ $have_trace = 1 ]; then
+		for e in $events; do echo 0 > "$e/enable"; done
+		cat "$tr/trace" > "$dir/trace.txt"
+	fi
+	set_mode off
+}

@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark: every workload in scan mode and in sample mode, REPS times,
+# in one boot; each run's data in $OUTBOX/bench/WORKLOAD-MODE-REP/.
+. /usr/lib/mem_sampling/lib.sh
+
+reps=$(cmdline_arg msbench.reps 3)
+workloads=$(cmdline_arg msbench.workloads uniform,skewed,shared,thp | tr , ' ')
+seconds=$(cmdline_arg msbench.seconds 20)
+
+# Sizes for a 4 GiB guest (2 GiB a node): skewed is the large footprint.
+size_of() {
+	case "$1" in
+	skewed) echo 1024 ;;
+	*) echo 256 ;;
+	esac
+}
+
+echo always > /sys/kernel/mm/transparent_hugepage/enabled
+echo "bench: reps=$reps workloads=$workloads seconds=$seconds"
+for rep in $(seq 1 "$reps"); do
+	for w in $workloads; do
+		for mode in scan sample; do
+			run_one "$w" "$mode" "$rep" "$(size_of "$w")" "$seconds" \
+				"$OUTBOX/bench/$w-$mode-$rep"
+		done
+	done
+done
