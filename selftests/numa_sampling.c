@@ -315,6 +315,18 @@ static int inject(int pid, void *addr, bool with_pa)
 	return inject_text(line);
 }
 
+/*
+ * New pages wait in a per-CPU batch before they reach the LRU, and a
+ * folio not on the LRU cannot be isolated for migration (a hint fault
+ * would fail the same way).  mlock() and munlock() drain this CPU's
+ * batches.
+ */
+static void lru_drain(void *addr, size_t len)
+{
+	if (!mlock(addr, len))
+		munlock(addr, len);
+}
+
 /* @nr pages of anonymous memory, faulted in on @node. */
 static char *alloc_on(int nr, int node)
 {
@@ -329,6 +341,7 @@ static char *alloc_on(int nr, int node)
 	}
 	memset(buf, 0x5a, nr * page_size);
 	task_policy(MPOL_DEFAULT, 0);
+	lru_drain(buf, nr * page_size);
 	if (pages_on(buf, nr, node) != nr) {
 		ksft_print_msg("could not place %d pages on node %d\n", nr, node);
 		munmap(buf, nr * page_size);
@@ -409,8 +422,8 @@ static void test_exact_migrations(void)
 static void test_unmapped_and_remapped(void)
 {
 	struct counters before;
+	char *buf, *again, *other;
 	uint64_t old_paddr;
-	char *buf, *again;
 	bool ok = true;
 	char line[160];
 
@@ -422,19 +435,16 @@ static void test_unmapped_and_remapped(void)
 	/* Page 1 unmapped: its sample finds no VMA. */
 	munmap(buf + page_size, page_size);
 	ok &= !inject(0, buf + page_size, false);
-	/* Page 0 replaced by another page at the same address. */
+	/* Page 0 replaced by another page (on node 1 too) moved onto it. */
 	old_paddr = paddr_of(buf);
-	again = mmap(buf, page_size, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	if (again != buf || task_policy(MPOL_BIND, 1)) {
-		ksft_test_result_fail("unmapped and remapped: remap\n");
+	other = alloc_on(1, 1);
+	if (!other) {
+		ksft_test_result_fail("unmapped and remapped: second page\n");
 		return;
 	}
-	memset(buf, 1, page_size);
-	task_policy(MPOL_DEFAULT, 0);
-	if (paddr_of(buf) == old_paddr) {
-		ksft_test_result_skip("unmapped and remapped: the same frame came back\n");
-		munmap(buf, page_size);
+	again = mremap(other, page_size, page_size, MREMAP_MAYMOVE | MREMAP_FIXED, buf);
+	if (again != buf || paddr_of(buf) == old_paddr) {
+		ksft_test_result_fail("unmapped and remapped: mremap\n");
 		return;
 	}
 	snprintf(line, sizeof(line), "vaddr=0x%lx paddr=0x%" PRIx64 " op=store\n",
@@ -743,6 +753,20 @@ static double converge(char *buf, int nr, int seconds, bool inject_samples)
 
 static long saved_scan_delay = -1, saved_scan_period_min = -1;
 
+/* Touch @nr pages at @buf for @seconds. */
+static void spin(char *buf, int nr, int seconds)
+{
+	struct timespec start, now;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		for (i = 0; i < nr; i++)
+			buf[(long)i * page_size]++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start.tv_sec < seconds);
+}
+
 /* Scan faster than the defaults so both modes show in seconds. */
 static void numab_fast_scan(void)
 {
@@ -778,15 +802,17 @@ static int sample_mode_child(void)
 	if (!buf || read_counters(&before))
 		return 2;
 	t = converge(buf, WORK_PAGES, 30, true);
-	ksft_print_msg("sample mode: %s after %.2f s, hint faults +%ld, PTE updates +%ld, scans replaced +%ld\n",
-		       t < 0 ? "did not converge" : "converged", t,
-		       delta_of(&before, HINT_FAULTS), delta_of(&before, PTE_UPDATES),
-		       delta_of(&before, SCANS_REPLACED));
-	if (t < 0)
+	if (t < 0) {
+		ksft_print_msg("sample mode: did not converge in 30 s\n");
 		return 1;
+	}
 	/* Keep running long enough for task_numa_work to come by. */
-	converge(buf, WORK_PAGES, 2, false);
-	if (delta_of(&before, HINT_FAULTS) || delta_of(&before, PTE_UPDATES))
+	spin(buf, WORK_PAGES, 2);
+	ksft_print_msg("sample mode: converged after %.2f s; after 2 s more: hint faults +%ld, PTE updates +%ld, scans replaced +%ld, pages migrated by samples +%ld\n",
+		       t, delta_of(&before, HINT_FAULTS), delta_of(&before, PTE_UPDATES),
+		       delta_of(&before, SCANS_REPLACED), delta_of(&before, MIGRATED));
+	if (delta_of(&before, HINT_FAULTS) || delta_of(&before, PTE_UPDATES) ||
+	    delta_of(&before, MIGRATED) != WORK_PAGES)
 		return 1;
 	return delta_of(&before, SCANS_REPLACED) > 0 ? 0 : 3;
 }
@@ -829,6 +855,40 @@ static void test_scan_mode_control(void)
 	rc = in_child(scan_mode_child);
 	set_mode(1);
 	ksft_test_result(rc == 0, "scan mode (control): remote memory moves through hint faults\n");
+}
+
+/*
+ * Sample mode on, but this process opted out: it is not sampled, so it
+ * must keep the classic scan and converge through hint faults.
+ */
+static int opted_out_scan_child(void)
+{
+	struct counters before;
+	char *buf;
+	double t;
+
+	if (prctl(PR_SET_MEM_SAMPLING, PR_MEM_SAMPLING_DISABLE, 0, 0, 0))
+		return 2;
+	buf = alloc_on(WORK_PAGES, 1);
+	if (!buf || read_counters(&before))
+		return 2;
+	t = converge(buf, WORK_PAGES, 60, false);
+	ksft_print_msg("opted out in sample mode: %s after %.2f s, hint faults +%ld, PTE updates +%ld, scans replaced +%ld\n",
+		       t < 0 ? "did not converge" : "converged", t,
+		       delta_of(&before, HINT_FAULTS), delta_of(&before, PTE_UPDATES),
+		       delta_of(&before, SCANS_REPLACED));
+	if (t < 0 || delta_of(&before, MIGRATED))
+		return 1;
+	return delta_of(&before, HINT_FAULTS) > 0 && delta_of(&before, PTE_UPDATES) > 0 ? 0 : 1;
+}
+
+static void test_opted_out_keeps_scanning(void)
+{
+	int rc;
+
+	numab_fast_scan();
+	rc = in_child(opted_out_scan_child);
+	ksft_test_result(rc == 0, "sample mode: a process that cannot be sampled keeps scan mode\n");
 }
 
 static int spe_child(void)
@@ -903,7 +963,7 @@ int main(void)
 	if (access("/sys/devices/system/node/node1", F_OK))
 		ksft_exit_skip("needs two NUMA nodes\n");
 
-	ksft_set_plan(12);
+	ksft_set_plan(13);
 
 	saved_numab = read_long(SYSCTL_NUMAB);
 	saved_enable = read_long(SYSCTL_ENABLE);
@@ -925,6 +985,7 @@ int main(void)
 	test_tracepoints();
 	test_sample_mode_end_to_end();
 	test_scan_mode_control();
+	test_opted_out_keeps_scanning();
 	test_spe_end_to_end();
 
 	restore();
