@@ -352,77 +352,114 @@ static bool numa_sampling_folio_suitable(struct vm_area_struct *vma,
 	return true;
 }
 
-/*
- * What do_numa_page() does for a hint fault, for a sample: apply the
- * policy, migrate if misplaced, account with task_numa_fault().  Entered
- * with @ptl held (and @pte mapped, for a PTE-mapped folio); drops both.
+/**
+ * struct numa_sampling_decision - what the policy said about one sample.
+ * @folio:	the folio sampled; isolated if @target_nid is set.
+ * @addr:	address the policy was asked about (PMD-aligned for a THP).
+ * @nid:	node the folio is on.
+ * @target_nid:	node to migrate to, or NUMA_NO_NODE.
+ * @last_cpupid: the folio's last cpupid, for task_numa_fault().
+ * @flags:	TNF_* flags for task_numa_fault().
+ * @nr_pages:	size of the folio.
+ * @order:	order of the folio.
+ * @pmd_mapped:	the folio is a PMD-mapped THP.
  */
-static void numa_sampling_place(struct vm_area_struct *vma, struct folio *folio,
-				unsigned long addr, bool writable,
-				spinlock_t *ptl, pte_t *pte,
-				struct numa_sampling_stats *stats)
+struct numa_sampling_decision {
+	struct folio *folio;
+	unsigned long addr;
+	int nid;
+	int target_nid;
+	int last_cpupid;
+	int flags;
+	int nr_pages;
+	unsigned int order;
+	bool pmd_mapped;
+};
+
+/*
+ * What do_numa_page() does for a hint fault under the page table lock,
+ * for a sample: gather the fault flags, apply the policy and, for a
+ * misplaced folio, isolate it.  @ptl is held.
+ */
+static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
+				 bool writable,
+				 struct numa_sampling_decision *decision)
 {
-	struct vm_fault vmf = { .vma = vma, .address = addr, .ptl = ptl };
-	int nid = folio_nid(folio), nr_pages = folio_nr_pages(folio);
-	unsigned int order = folio_order(folio);
-	bool pmd_mapped = !pte;
-	int target_nid, last_cpupid, flags = 0, err;
+	struct folio *folio = decision->folio;
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = decision->addr,
+		.ptl = ptl,
+	};
+	int err;
+
+	decision->nid = folio_nid(folio);
+	decision->nr_pages = folio_nr_pages(folio);
+	decision->order = folio_order(folio);
+	decision->flags = 0;
 
 	/* As numa_migrate_check(), without counting a hint fault. */
 	if (!writable)
-		flags |= TNF_NO_GROUP;
+		decision->flags |= TNF_NO_GROUP;
 	if (folio_likely_mapped_shared(folio) && (vma->vm_flags & VM_SHARED))
-		flags |= TNF_SHARED;
+		decision->flags |= TNF_SHARED;
 	if (folio_use_access_time(folio))
-		last_cpupid = (-1 & LAST_CPUPID_MASK);
+		decision->last_cpupid = (-1 & LAST_CPUPID_MASK);
 	else
-		last_cpupid = folio_last_cpupid(folio);
+		decision->last_cpupid = folio_last_cpupid(folio);
 	vma_set_access_pid_bit(vma);
 	count_vm_numa_event(NUMA_SAMPLING_SAMPLES_USED);
-	if (nid == numa_node_id()) {
+	if (decision->nid == numa_node_id()) {
 		count_vm_numa_event(NUMA_SAMPLING_SAMPLES_LOCAL);
-		flags |= TNF_FAULT_LOCAL;
+		decision->flags |= TNF_FAULT_LOCAL;
 	}
 
-	target_nid = mpol_misplaced(folio, &vmf, addr);
-	if (target_nid == NUMA_NO_NODE)
-		goto unlock;
-	err = migrate_misplaced_folio_prepare(folio, vma, target_nid);
+	decision->target_nid = mpol_misplaced(folio, &vmf, decision->addr);
+	if (decision->target_nid == NUMA_NO_NODE)
+		return;
+	err = migrate_misplaced_folio_prepare(folio, vma, decision->target_nid);
 	if (err) {
-		trace_numa_sampling_migrate(current, addr, order, nid,
-					    target_nid, err);
+		trace_numa_sampling_migrate(current, decision->addr,
+					    decision->order, decision->nid,
+					    decision->target_nid, err);
 		count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);
-		flags |= TNF_MIGRATE_FAIL;
-		goto unlock;
+		decision->flags |= TNF_MIGRATE_FAIL;
+		decision->target_nid = NUMA_NO_NODE;
 	}
 	/* Isolated: the isolation holds a reference, the folio stays. */
-	if (pte)
-		pte_unmap_unlock(pte, ptl);
-	else
-		spin_unlock(ptl);
+}
 
-	err = migrate_misplaced_folio(folio, vma, target_nid);
-	trace_numa_sampling_migrate(current, addr, order, nid, target_nid, err);
-	if (!err) {
-		flags |= TNF_MIGRATED;
-		nid = target_nid;
-		stats->migrated += nr_pages;
-		count_vm_numa_events(NUMA_SAMPLING_PAGES_MIGRATED, nr_pages);
-		if (pmd_mapped)
-			count_vm_numa_event(NUMA_SAMPLING_THP_MIGRATED);
-	} else {
-		flags |= TNF_MIGRATE_FAIL;
-		count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);
+/*
+ * The rest of do_numa_page(), page table lock dropped: migrate an
+ * isolated folio and account the access to the task.
+ */
+static void numa_sampling_act(struct vm_area_struct *vma,
+			      struct numa_sampling_decision *decision,
+			      struct numa_sampling_stats *stats)
+{
+	int nid = decision->nid, err;
+
+	if (decision->target_nid != NUMA_NO_NODE) {
+		err = migrate_misplaced_folio(decision->folio, vma,
+					      decision->target_nid);
+		trace_numa_sampling_migrate(current, decision->addr,
+					    decision->order, decision->nid,
+					    decision->target_nid, err);
+		if (!err) {
+			decision->flags |= TNF_MIGRATED;
+			nid = decision->target_nid;
+			stats->migrated += decision->nr_pages;
+			count_vm_numa_events(NUMA_SAMPLING_PAGES_MIGRATED,
+					     decision->nr_pages);
+			if (decision->pmd_mapped)
+				count_vm_numa_event(NUMA_SAMPLING_THP_MIGRATED);
+		} else {
+			decision->flags |= TNF_MIGRATE_FAIL;
+			count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);
+		}
 	}
-	task_numa_fault(last_cpupid, nid, nr_pages, flags);
-	return;
-
-unlock:
-	if (pte)
-		pte_unmap_unlock(pte, ptl);
-	else
-		spin_unlock(ptl);
-	task_numa_fault(last_cpupid, nid, nr_pages, flags);
+	task_numa_fault(decision->last_cpupid, nid, decision->nr_pages,
+			decision->flags);
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
@@ -432,7 +469,7 @@ static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 			      struct numa_sampling_stats *stats)
 {
 	unsigned long haddr = entry->vaddr & HPAGE_PMD_MASK;
-	struct folio *folio;
+	struct numa_sampling_decision decision;
 	spinlock_t *ptl;	/* the PMD's page table lock */
 	pmd_t pmdval;
 
@@ -457,15 +494,18 @@ static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_PADDR);
 		return;
 	}
-	folio = vm_normal_folio_pmd(vma, haddr, pmdval);
+	decision.folio = vm_normal_folio_pmd(vma, haddr, pmdval);
 	if (!thp_migration_supported() ||
-	    !numa_sampling_folio_suitable(vma, folio)) {
+	    !numa_sampling_folio_suitable(vma, decision.folio)) {
 		spin_unlock(ptl);
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_FOLIO);
 		return;
 	}
-	numa_sampling_place(vma, folio, haddr, pmd_write(pmdval), ptl, NULL,
-			    stats);
+	decision.addr = haddr;
+	decision.pmd_mapped = true;
+	numa_sampling_decide(vma, ptl, pmd_write(pmdval), &decision);
+	spin_unlock(ptl);
+	numa_sampling_act(vma, &decision, stats);
 }
 #else
 static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
@@ -481,7 +521,7 @@ static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
 			      struct numa_sampling_stats *stats)
 {
 	unsigned long addr = entry->vaddr & PAGE_MASK;
-	struct folio *folio;
+	struct numa_sampling_decision decision;
 	spinlock_t *ptl;	/* the PTE table's lock */
 	pte_t *pte, ptent;
 
@@ -507,13 +547,17 @@ static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_PADDR);
 		return;
 	}
-	folio = vm_normal_folio(vma, addr, ptent);
-	if (!numa_sampling_folio_suitable(vma, folio)) {
+	decision.folio = vm_normal_folio(vma, addr, ptent);
+	if (!numa_sampling_folio_suitable(vma, decision.folio)) {
 		pte_unmap_unlock(pte, ptl);
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_FOLIO);
 		return;
 	}
-	numa_sampling_place(vma, folio, addr, pte_write(ptent), ptl, pte, stats);
+	decision.addr = addr;
+	decision.pmd_mapped = false;
+	numa_sampling_decide(vma, ptl, pte_write(ptent), &decision);
+	pte_unmap_unlock(pte, ptl);
+	numa_sampling_act(vma, &decision, stats);
 }
 
 /* One sample of current's, mmap_lock held for read. */
