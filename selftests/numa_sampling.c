@@ -891,6 +891,81 @@ static void test_opted_out_keeps_scanning(void)
 	ksft_test_result(rc == 0, "sample mode: a process that cannot be sampled keeps scan mode\n");
 }
 
+/* numa_preferred_nid of the calling task, from /proc/self/sched. */
+static int preferred_nid(void)
+{
+	char line[256];
+	int nid = -2;
+	FILE *f = fopen("/proc/self/sched", "r");
+
+	if (!f)
+		return -2;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "numa_preferred_nid %*[ :] %d", &nid) == 1)
+			break;
+	fclose(f);
+	return nid;
+}
+
+/*
+ * Memory that must stay on node 1 (MPOL_BIND with MPOL_F_NUMA_BALANCING:
+ * balancing may move the task, not the pages), the task started on node
+ * 0 and free to run on both: its samples, fed to task_numa_fault(), must
+ * make node 1 its preferred node and the scheduler move it there.
+ */
+static int placement_child(void)
+{
+	unsigned long mask = 1UL << 1;
+	struct timespec start, now;
+	struct counters before;
+	cpu_set_t both;
+	char *buf;
+	int i, node = 0;
+
+	buf = mmap(NULL, WORK_PAGES * page_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED ||
+	    syscall(__NR_set_mempolicy, MPOL_BIND | MPOL_F_NUMA_BALANCING,
+		    &mask, sizeof(mask) * 8))
+		return 4;
+	memset(buf, 1, WORK_PAGES * page_size);
+	lru_drain(buf, WORK_PAGES * page_size);
+	if (pages_on(buf, WORK_PAGES, 1) != WORK_PAGES || read_counters(&before))
+		return 2;
+	CPU_ZERO(&both);
+	CPU_SET(0, &both);
+	CPU_SET(1, &both);
+	if (syscall(__NR_sched_setaffinity, 0, sizeof(both), &both))
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		for (i = 0; i < WORK_PAGES; i++) {
+			buf[(long)i * page_size]++;
+			inject(0, buf + (long)i * page_size, true);
+		}
+		node = this_node();
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (node != 1 && now.tv_sec - start.tv_sec < 30);
+	ksft_print_msg("placement: task on node %d after %ld s, numa_preferred_nid %d, pages on node 1: %d/%d, hint faults +%ld, samples used +%ld\n",
+		       node, (long)(now.tv_sec - start.tv_sec), preferred_nid(),
+		       pages_on(buf, WORK_PAGES, 1), WORK_PAGES,
+		       delta_of(&before, HINT_FAULTS), delta_of(&before, USED));
+	if (node != 1 || preferred_nid() != 1 ||
+	    pages_on(buf, WORK_PAGES, 1) != WORK_PAGES ||
+	    delta_of(&before, HINT_FAULTS) || delta_of(&before, PTE_UPDATES))
+		return 1;
+	return 0;
+}
+
+static void test_task_placement(void)
+{
+	int rc;
+
+	numab_fast_scan();
+	rc = in_child(placement_child);
+	ksft_test_result(rc == 0, "sample mode: task_numa_fault() moves the task to its memory's node\n");
+}
+
 static int spe_child(void)
 {
 	struct counters before;
@@ -963,7 +1038,7 @@ int main(void)
 	if (access("/sys/devices/system/node/node1", F_OK))
 		ksft_exit_skip("needs two NUMA nodes\n");
 
-	ksft_set_plan(13);
+	ksft_set_plan(14);
 
 	saved_numab = read_long(SYSCTL_NUMAB);
 	saved_enable = read_long(SYSCTL_ENABLE);
@@ -986,6 +1061,7 @@ int main(void)
 	test_sample_mode_end_to_end();
 	test_scan_mode_control();
 	test_opted_out_keeps_scanning();
+	test_task_placement();
 	test_spe_end_to_end();
 
 	restore();
