@@ -33,7 +33,7 @@
 #include <linux/init.h>
 #include <linux/jump_label.h>
 #include <linux/mem_sampling.h>
-#include <linux/mm_types.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/prctl.h>
@@ -129,8 +129,9 @@ static bool mem_sampling_task_wanted(struct task_struct *task)
  * @task: current, or a task that cannot exit under the caller (a consumer's
  *	  @task argument qualifies).
  *
- * True when sampling runs (enabled and a provider registered) and @task is
- * a user task whose process did not opt out (or opted in, in opt-in mode).
+ * Return: true when sampling runs (enabled and a provider registered) and
+ * @task is a user task whose process did not opt out (or opted in, in
+ * opt-in mode).
  */
 bool mem_sampling_task_sampled(struct task_struct *task)
 {
@@ -493,16 +494,6 @@ static bool mem_sampling_provider_valid(const struct mem_sampling_provider *p)
 	       caps->min_buffer_size <= caps->max_buffer_size;
 }
 
-/**
- * mem_sampling_register_provider - make @provider the source of samples.
- * @provider: stays registered (and must stay in memory) until
- *	      mem_sampling_unregister_provider().
- *
- * Process context.  The current settings are fitted to @provider's caps
- * and applied with ops->configure; if sampling is enabled it starts at
- * once.  Returns -EBUSY if another provider is registered, -EINVAL for an
- * incomplete provider, or what ops->configure returned.
- */
 /* Make @provider the active one; sampling is stopped. */
 static int mem_sampling_activate(struct mem_sampling_provider *provider)
 {
@@ -521,6 +512,18 @@ static int mem_sampling_activate(struct mem_sampling_provider *provider)
 	return 0;
 }
 
+/**
+ * mem_sampling_register_provider - make @provider the source of samples.
+ * @provider: stays registered (and must stay in memory) until
+ *	      mem_sampling_unregister_provider().
+ *
+ * Process context.  The current settings are fitted to @provider's caps
+ * and applied with ops->configure; if sampling is enabled it starts at
+ * once.
+ *
+ * Return: 0, -EBUSY if another provider is registered, -EINVAL for an
+ * incomplete provider, or what ops->configure returned.
+ */
 int mem_sampling_register_provider(struct mem_sampling_provider *provider)
 {
 	int err;
@@ -614,8 +617,10 @@ EXPORT_SYMBOL_GPL(mem_sampling_unregister_provider);
  * @consumer: with @handle_batch set; see struct mem_sampling_consumer for
  *	      the context it runs in.
  *
- * Process context.  Consumers are called in registration order.  Returns
- * -EINVAL without a callback, -EBUSY if @consumer is already registered.
+ * Process context.  Consumers are called in registration order.
+ *
+ * Return: 0, -EINVAL without a callback, -EBUSY if @consumer is already
+ * registered.
  */
 int mem_sampling_register_consumer(struct mem_sampling_consumer *consumer)
 {
@@ -730,14 +735,14 @@ static int __init mem_sampling_setup(char *str)
 {
 	bool enable;
 
-	if (kstrtobool(str, &enable)) {
+	if (!str || kstrtobool(str, &enable)) {
 		pr_warn("ignoring mem_sampling=%s: use on or off\n", str);
-		return 0;
+		return -EINVAL;
 	}
 	mem_sampling_enabled = enable;
-	return 1;
+	return 0;
 }
-__setup("mem_sampling=", mem_sampling_setup);
+early_param("mem_sampling", mem_sampling_setup);
 
 /* ------------------------------------------------------------- prctl */
 

@@ -23,9 +23,29 @@
 
 /* ------------------------------------------------------------ tunables */
 
-static ssize_t mem_sampling_store_u32(const char *buf, size_t count,
-				      size_t offset)
+/* A u32 tunable: where it is in struct mem_sampling_config. */
+struct mem_sampling_u32_attr {
+	struct kobj_attribute attr;
+	size_t offset;
+};
+
+static ssize_t mem_sampling_u32_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
 {
+	struct mem_sampling_u32_attr *u32_attr =
+		container_of(attr, struct mem_sampling_u32_attr, attr);
+	struct mem_sampling_config cfg;
+
+	mem_sampling_get_config(&cfg);
+	return sysfs_emit(buf, "%u\n", *(u32 *)((char *)&cfg + u32_attr->offset));
+}
+
+static ssize_t mem_sampling_u32_store(struct kobject *kobj,
+				      struct kobj_attribute *attr,
+				      const char *buf, size_t count)
+{
+	struct mem_sampling_u32_attr *u32_attr =
+		container_of(attr, struct mem_sampling_u32_attr, attr);
 	struct mem_sampling_config cfg;
 	u32 value;
 	int err;
@@ -34,32 +54,28 @@ static ssize_t mem_sampling_store_u32(const char *buf, size_t count,
 	if (err)
 		return err;
 	mem_sampling_get_config(&cfg);
-	*(u32 *)((char *)&cfg + offset) = value;
+	*(u32 *)((char *)&cfg + u32_attr->offset) = value;
 	err = mem_sampling_set_config(&cfg);
 	return err ? err : count;
 }
 
-#define MEM_SAMPLING_U32_ATTR(field)					\
-static ssize_t field##_show(struct kobject *kobj,			\
-			    struct kobj_attribute *attr, char *buf)	\
-{									\
-	struct mem_sampling_config cfg;					\
-									\
-	mem_sampling_get_config(&cfg);					\
-	return sysfs_emit(buf, "%u\n", cfg.field);			\
-}									\
-static ssize_t field##_store(struct kobject *kobj,			\
-			     struct kobj_attribute *attr,		\
-			     const char *buf, size_t count)		\
-{									\
-	return mem_sampling_store_u32(buf, count,			\
-		offsetof(struct mem_sampling_config, field));		\
-}									\
-static struct kobj_attribute field##_attr = __ATTR_RW(field)
+static struct mem_sampling_u32_attr interval_attr = {
+	.attr	= __ATTR(interval, 0644, mem_sampling_u32_show,
+			 mem_sampling_u32_store),
+	.offset	= offsetof(struct mem_sampling_config, interval),
+};
 
-MEM_SAMPLING_U32_ATTR(interval);
-MEM_SAMPLING_U32_ATTR(min_latency);
-MEM_SAMPLING_U32_ATTR(buffer_size);
+static struct mem_sampling_u32_attr min_latency_attr = {
+	.attr	= __ATTR(min_latency, 0644, mem_sampling_u32_show,
+			 mem_sampling_u32_store),
+	.offset	= offsetof(struct mem_sampling_config, min_latency),
+};
+
+static struct mem_sampling_u32_attr buffer_size_attr = {
+	.attr	= __ATTR(buffer_size, 0644, mem_sampling_u32_show,
+			 mem_sampling_u32_store),
+	.offset	= offsetof(struct mem_sampling_config, buffer_size),
+};
 
 static const char * const op_filter_names[] = {
 	[0]					= "all",
@@ -95,6 +111,7 @@ static ssize_t op_filter_store(struct kobject *kobj,
 	err = mem_sampling_set_config(&cfg);
 	return err ? err : count;
 }
+
 static struct kobj_attribute op_filter_attr = __ATTR_RW(op_filter);
 
 static ssize_t paddr_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -121,6 +138,7 @@ static ssize_t paddr_store(struct kobject *kobj, struct kobj_attribute *attr,
 	err = mem_sampling_set_config(&cfg);
 	return err ? err : count;
 }
+
 static struct kobj_attribute paddr_attr = __ATTR_RW(paddr);
 
 static ssize_t opt_in_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -141,6 +159,7 @@ static ssize_t opt_in_store(struct kobject *kobj, struct kobj_attribute *attr,
 	mem_sampling_set_opt_in(opt_in);
 	return count;
 }
+
 static struct kobj_attribute opt_in_attr = __ATTR_RW(opt_in);
 
 static ssize_t provider_show(struct kobject *kobj,
@@ -153,14 +172,15 @@ static ssize_t provider_show(struct kobject *kobj,
 		return sysfs_emit(buf, "none\n");
 	return sysfs_emit(buf, "%s\n", name);
 }
+
 static struct kobj_attribute provider_attr = __ATTR_RO(provider);
 
 static struct attribute *mem_sampling_attrs[] = {
 	&provider_attr.attr,
-	&interval_attr.attr,
-	&min_latency_attr.attr,
+	&interval_attr.attr.attr,
+	&min_latency_attr.attr.attr,
 	&op_filter_attr.attr,
-	&buffer_size_attr.attr,
+	&buffer_size_attr.attr.attr,
 	&paddr_attr.attr,
 	&opt_in_attr.attr,
 	NULL,
@@ -172,27 +192,52 @@ static const struct attribute_group mem_sampling_attr_group = {
 
 /* -------------------------------------------------- provider capabilities */
 
-/* Empty files when there is no provider. */
-#define MEM_SAMPLING_CAPS_ATTR(field, format)				\
-static ssize_t caps_##field##_show(struct kobject *kobj,		\
-				   struct kobj_attribute *attr,		\
-				   char *buf)				\
-{									\
-	struct mem_sampling_provider_caps caps;				\
-	char name[MEM_SAMPLING_NAME_LEN];				\
-									\
-	if (!mem_sampling_get_provider(name, sizeof(name), &caps))	\
-		return 0;						\
-	return sysfs_emit(buf, format "\n", caps.field);		\
-}									\
-static struct kobj_attribute caps_##field##_attr =			\
-	__ATTR(field, 0444, caps_##field##_show, NULL)
+/* A number among the provider's caps; empty without a provider. */
+struct mem_sampling_caps_attr {
+	struct kobj_attribute attr;
+	size_t offset;
+};
 
-MEM_SAMPLING_CAPS_ATTR(min_interval, "%u");
-MEM_SAMPLING_CAPS_ATTR(max_interval, "%u");
-MEM_SAMPLING_CAPS_ATTR(max_latency_filter, "%u");
-MEM_SAMPLING_CAPS_ATTR(min_buffer_size, "%u");
-MEM_SAMPLING_CAPS_ATTR(max_buffer_size, "%u");
+static ssize_t mem_sampling_caps_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	struct mem_sampling_caps_attr *caps_attr =
+		container_of(attr, struct mem_sampling_caps_attr, attr);
+	struct mem_sampling_provider_caps caps;
+	char name[MEM_SAMPLING_NAME_LEN];
+
+	if (!mem_sampling_get_provider(name, sizeof(name), &caps))
+		return 0;
+	return sysfs_emit(buf, "%u\n",
+			  *(u32 *)((char *)&caps + caps_attr->offset));
+}
+
+static struct mem_sampling_caps_attr caps_min_interval_attr = {
+	.attr	= __ATTR(min_interval, 0444, mem_sampling_caps_show, NULL),
+	.offset	= offsetof(struct mem_sampling_provider_caps, min_interval),
+};
+
+static struct mem_sampling_caps_attr caps_max_interval_attr = {
+	.attr	= __ATTR(max_interval, 0444, mem_sampling_caps_show, NULL),
+	.offset	= offsetof(struct mem_sampling_provider_caps, max_interval),
+};
+
+static struct mem_sampling_caps_attr caps_max_latency_filter_attr = {
+	.attr	= __ATTR(max_latency_filter, 0444, mem_sampling_caps_show,
+			 NULL),
+	.offset	= offsetof(struct mem_sampling_provider_caps,
+			   max_latency_filter),
+};
+
+static struct mem_sampling_caps_attr caps_min_buffer_size_attr = {
+	.attr	= __ATTR(min_buffer_size, 0444, mem_sampling_caps_show, NULL),
+	.offset	= offsetof(struct mem_sampling_provider_caps, min_buffer_size),
+};
+
+static struct mem_sampling_caps_attr caps_max_buffer_size_attr = {
+	.attr	= __ATTR(max_buffer_size, 0444, mem_sampling_caps_show, NULL),
+	.offset	= offsetof(struct mem_sampling_provider_caps, max_buffer_size),
+};
 
 static const char * const caps_flag_names[] = {
 	"paddr", "latency", "data_source", "filter_op",
@@ -214,16 +259,17 @@ static ssize_t caps_flags_show(struct kobject *kobj,
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
 }
+
 static struct kobj_attribute caps_flags_attr =
 	__ATTR(flags, 0444, caps_flags_show, NULL);
 
 static struct attribute *mem_sampling_caps_attrs[] = {
 	&caps_flags_attr.attr,
-	&caps_min_interval_attr.attr,
-	&caps_max_interval_attr.attr,
-	&caps_max_latency_filter_attr.attr,
-	&caps_min_buffer_size_attr.attr,
-	&caps_max_buffer_size_attr.attr,
+	&caps_min_interval_attr.attr.attr,
+	&caps_max_interval_attr.attr.attr,
+	&caps_max_latency_filter_attr.attr.attr,
+	&caps_min_buffer_size_attr.attr.attr,
+	&caps_max_buffer_size_attr.attr.attr,
 	NULL,
 };
 

@@ -31,7 +31,9 @@
  *
  * /sys/kernel/debug/mem_sampling/active reads 1 while this provider is
  * registered.  Writing 1 registers it, setting aside a provider already
- * registered (a real PMU driver) until 0 is written.
+ * registered (a real PMU driver) until 0 is written.  .../stats counts the
+ * calls of each op since boot, so tests can watch the context switch path
+ * start, retarget, stop and drain the provider.
  */
 
 #define pr_fmt(fmt) "mem_sampling_test: " fmt
@@ -46,7 +48,9 @@
 #include <linux/percpu.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -65,29 +69,38 @@ struct test_line {
 
 static DEFINE_MUTEX(test_lock);
 static bool test_registered;
+static DEFINE_SPINLOCK(test_config_lock);
 static struct mem_sampling_config test_config;
 /* Started for a task on this CPU (the "PMU" is running). */
 static DEFINE_PER_CPU(bool, test_armed);
+/* Calls of each op, shown in debugfs: the core's context switch path at work. */
+static atomic_long_t test_configures, test_starts, test_stops, test_drains;
 
 static int test_configure(const struct mem_sampling_config *cfg)
 {
-	WRITE_ONCE(test_config, *cfg);
+	spin_lock(&test_config_lock);
+	test_config = *cfg;
+	spin_unlock(&test_config_lock);
+	atomic_long_inc(&test_configures);
 	return 0;
 }
 
 static void test_start(struct task_struct *task)
 {
 	this_cpu_write(test_armed, true);
+	atomic_long_inc(&test_starts);
 }
 
 static void test_stop(void)
 {
 	this_cpu_write(test_armed, false);
+	atomic_long_inc(&test_stops);
 }
 
 /* Records go to the core as they are injected: nothing stays buffered. */
 static void test_drain(void)
 {
+	atomic_long_inc(&test_drains);
 }
 
 static const struct mem_sampling_provider_ops test_ops = {
@@ -275,10 +288,13 @@ static bool test_filter(struct mem_sampling_record *record,
 static void test_inject_line(struct task_struct *task,
 			     const struct test_line *line)
 {
-	struct mem_sampling_config cfg = READ_ONCE(test_config);
 	unsigned int per_interrupt, left = line->count;
 	struct mem_sampling_record record = line->record;
+	struct mem_sampling_config cfg;
 
+	spin_lock(&test_config_lock);
+	cfg = test_config;
+	spin_unlock(&test_config_lock);
 	per_interrupt = max_t(unsigned int, 1,
 			      cfg.buffer_size / sizeof(record));
 	if (!test_filter(&record, &cfg))
@@ -421,6 +437,17 @@ static int test_active_set(void *data, u64 value)
 DEFINE_DEBUGFS_ATTRIBUTE(test_active_fops, test_active_get, test_active_set,
 			 "%llu\n");
 
+static int test_stats_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "configures %ld\nstarts %ld\nstops %ld\ndrains %ld\n",
+		   atomic_long_read(&test_configures),
+		   atomic_long_read(&test_starts),
+		   atomic_long_read(&test_stops),
+		   atomic_long_read(&test_drains));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(test_stats);
+
 static int __init mem_sampling_test_provider_init(void)
 {
 	struct dentry *dir;
@@ -430,6 +457,7 @@ static int __init mem_sampling_test_provider_init(void)
 	debugfs_create_file("inject", 0200, dir, NULL, &test_inject_fops);
 	debugfs_create_file_unsafe("active", 0600, dir, NULL,
 				   &test_active_fops);
+	debugfs_create_file("stats", 0400, dir, NULL, &test_stats_fops);
 
 	/* Stand in only when no real provider registered before us. */
 	mutex_lock(&test_lock);

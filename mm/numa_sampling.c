@@ -269,6 +269,8 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 	if (!queued)
 		return;
 	count_vm_numa_events(NUMA_SAMPLING_SAMPLES_QUEUED, queued);
+	/* The core's count of records NUMA balancing took into account. */
+	count_vm_events(MEM_SAMPLING_NUMA_HANDLED, queued);
 
 	/* One task_work per batch; it clears the bit before it dequeues. */
 	if (test_and_set_bit(NUMA_SAMPLING_WORK_PENDING, &queue->state))

@@ -72,6 +72,7 @@ enum mem_sampling_op {
  * @op:			enum mem_sampling_op.
  * @op_subclass:	provider-specific subclass of @op (Arm: LDST subclass).
  * @vaddr_tag:		top byte of the data virtual address (Arm: TBI tag).
+ * @reserved:		zero.
  *
  * Producers fill only what the hardware reported and say so in @flags.
  */

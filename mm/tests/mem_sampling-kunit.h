@@ -31,8 +31,9 @@ static int mem_sampling_kunit_init(struct kunit *test)
 {
 	mutex_lock(&mem_sampling_lock);
 	mem_sampling_quiesce();
-	kunit_saved.active = rcu_dereference_protected(mem_sampling_active,
-			lockdep_is_held(&mem_sampling_lock));
+	kunit_saved.active =
+		rcu_dereference_protected(mem_sampling_active,
+					  lockdep_is_held(&mem_sampling_lock));
 	kunit_saved.displaced = mem_sampling_displaced;
 	kunit_saved.config = mem_sampling_config;
 	kunit_saved.enabled = mem_sampling_enabled;
@@ -103,45 +104,74 @@ static void kunit_provider_count(struct kunit_provider *kp, atomic_t *counter)
 	}
 }
 
-#define KUNIT_PROVIDER_OPS(n)						\
-static int kunit_configure_##n(const struct mem_sampling_config *cfg)	\
-{									\
-	struct kunit_provider *kp = &kunit_providers[n];		\
-									\
-	kunit_provider_count(kp, &kp->configures);			\
-	if (READ_ONCE(mem_sampling_running))				\
-		atomic_inc(&kp->configured_running);			\
-	/* Refuse new settings only: the old ones must come back. */	\
-	if (kp->configure_error &&					\
-	    cfg->interval != kp->last_config.interval)			\
-		return kp->configure_error;				\
-	kp->last_config = *cfg;						\
-	return 0;							\
-}									\
-static void kunit_start_##n(struct task_struct *task)			\
-{									\
-	kunit_provider_count(&kunit_providers[n],			\
-			     &kunit_providers[n].starts);		\
-}									\
-static void kunit_stop_##n(void)					\
-{									\
-	kunit_provider_count(&kunit_providers[n],			\
-			     &kunit_providers[n].stops);		\
-}									\
-static void kunit_drain_##n(void)					\
-{									\
-	kunit_provider_count(&kunit_providers[n],			\
-			     &kunit_providers[n].drains);		\
-}									\
-static const struct mem_sampling_provider_ops kunit_ops_##n = {	\
-	.configure	= kunit_configure_##n,				\
-	.start		= kunit_start_##n,				\
-	.stop		= kunit_stop_##n,				\
-	.drain		= kunit_drain_##n,				\
+static int kunit_configure(int n, const struct mem_sampling_config *cfg)
+{
+	struct kunit_provider *kp = &kunit_providers[n];
+
+	kunit_provider_count(kp, &kp->configures);
+	if (READ_ONCE(mem_sampling_running))
+		atomic_inc(&kp->configured_running);
+	/* Refuse new settings only: the old ones must come back. */
+	if (kp->configure_error &&
+	    cfg->interval != kp->last_config.interval)
+		return kp->configure_error;
+	kp->last_config = *cfg;
+	return 0;
 }
 
-KUNIT_PROVIDER_OPS(0);
-KUNIT_PROVIDER_OPS(1);
+static int kunit_configure_0(const struct mem_sampling_config *cfg)
+{
+	return kunit_configure(0, cfg);
+}
+
+static int kunit_configure_1(const struct mem_sampling_config *cfg)
+{
+	return kunit_configure(1, cfg);
+}
+
+static void kunit_start_0(struct task_struct *task)
+{
+	kunit_provider_count(&kunit_providers[0], &kunit_providers[0].starts);
+}
+
+static void kunit_start_1(struct task_struct *task)
+{
+	kunit_provider_count(&kunit_providers[1], &kunit_providers[1].starts);
+}
+
+static void kunit_stop_0(void)
+{
+	kunit_provider_count(&kunit_providers[0], &kunit_providers[0].stops);
+}
+
+static void kunit_stop_1(void)
+{
+	kunit_provider_count(&kunit_providers[1], &kunit_providers[1].stops);
+}
+
+static void kunit_drain_0(void)
+{
+	kunit_provider_count(&kunit_providers[0], &kunit_providers[0].drains);
+}
+
+static void kunit_drain_1(void)
+{
+	kunit_provider_count(&kunit_providers[1], &kunit_providers[1].drains);
+}
+
+static const struct mem_sampling_provider_ops kunit_ops_0 = {
+	.configure	= kunit_configure_0,
+	.start		= kunit_start_0,
+	.stop		= kunit_stop_0,
+	.drain		= kunit_drain_0,
+};
+
+static const struct mem_sampling_provider_ops kunit_ops_1 = {
+	.configure	= kunit_configure_1,
+	.start		= kunit_start_1,
+	.stop		= kunit_stop_1,
+	.drain		= kunit_drain_1,
+};
 
 /* A fresh provider in slot @n with capability @flags. */
 static struct mem_sampling_provider *kunit_provider_init(int n,
@@ -545,6 +575,7 @@ static void mem_sampling_test_sched_switch(struct kunit *test)
 static void mem_sampling_test_config(struct kunit *test)
 {
 	struct kunit_provider *kp = &kunit_providers[0];
+	struct mem_sampling_provider *provider;
 	struct mem_sampling_config cfg, now;
 
 	/* Without a provider only generic checks; fitted at registration. */
@@ -557,7 +588,8 @@ static void mem_sampling_test_config(struct kunit *test)
 	cfg.op_filter = 4;
 	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), -EINVAL);
 
-	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(kunit_provider_init(0, MEM_SAMPLING_CAP_PADDR)), 0);
+	provider = kunit_provider_init(0, MEM_SAMPLING_CAP_PADDR);
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(provider), 0);
 	mem_sampling_get_config(&now);
 	KUNIT_EXPECT_EQ(test, now.interval, 64);
 	KUNIT_EXPECT_EQ(test, now.min_latency, 0);
@@ -646,6 +678,7 @@ static struct task_struct *kunit_flow_start(struct kunit *test,
 static void mem_sampling_test_provider_swap_under_load(struct kunit *test)
 {
 	struct kunit_consumer *a = &kunit_consumers[0];
+	struct mem_sampling_provider *provider;
 	struct kunit_flow flow = {};
 	struct task_struct *thread;
 	int round, n;
@@ -661,7 +694,8 @@ static void mem_sampling_test_provider_swap_under_load(struct kunit *test)
 		while (atomic_read(&flow.rounds) < round * 4)
 			usleep_range(50, 100);
 		kunit_provider_unregister(n);
-		KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(kunit_provider_init(!n, 0)), 0);
+		provider = kunit_provider_init(!n, 0);
+		KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(provider), 0);
 	}
 	kthread_stop(thread);
 	kunit_provider_unregister(40 & 1);
@@ -727,6 +761,7 @@ static struct kunit_suite mem_sampling_test_suite = {
 	.exit = mem_sampling_kunit_exit,
 	.test_cases = mem_sampling_test_cases,
 };
+
 kunit_test_suite(mem_sampling_test_suite);
 
 #endif /* _MEM_SAMPLING_KUNIT_TEST_H */

@@ -21,50 +21,41 @@ TRACE_DEFINE_ENUM(MEM_SAMPLING_OP_STORE);
 TRACE_DEFINE_ENUM(MEM_SAMPLING_OP_BRANCH);
 
 TRACE_EVENT(mem_sampling_record,
-
-	TP_PROTO(struct task_struct *task, int cpu,
-		 const struct mem_sampling_record *record),
-
-	TP_ARGS(task, cpu, record),
-
-	TP_STRUCT__entry(
-		__field(pid_t,	pid)
-		__field(pid_t,	tid)
-		__field(int,	cpu)
-		__field(u64,	vaddr)
-		__field(u64,	paddr)
-		__field(u64,	pc)
-		__field(u32,	flags)
-		__field(u32,	events)
-		__field(u16,	latency)
-		__field(u16,	data_source)
-		__field(u8,	op)
-	),
-
-	TP_fast_assign(
-		__entry->pid		= task_tgid_nr(task);
-		__entry->tid		= task_pid_nr(task);
-		__entry->cpu		= cpu;
-		__entry->vaddr		= record->vaddr;
-		__entry->paddr		= record->paddr;
-		__entry->pc		= record->pc;
-		__entry->flags		= record->flags;
-		__entry->events		= record->events;
-		__entry->latency	= record->total_latency;
-		__entry->data_source	= record->data_source;
-		__entry->op		= record->op;
-	),
-
-	TP_printk("pid=%d tid=%d cpu=%d vaddr=0x%llx paddr=0x%llx pc=0x%llx flags=0x%x events=0x%x latency=%u data_source=0x%x op=%s",
-		  __entry->pid, __entry->tid, __entry->cpu,
-		  __entry->vaddr, __entry->paddr, __entry->pc,
-		  __entry->flags, __entry->events, __entry->latency,
-		  __entry->data_source,
-		  __print_symbolic(__entry->op,
-				   { MEM_SAMPLING_OP_OTHER,  "other" },
-				   { MEM_SAMPLING_OP_LOAD,   "load" },
-				   { MEM_SAMPLING_OP_STORE,  "store" },
-				   { MEM_SAMPLING_OP_BRANCH, "branch" }))
+	    TP_PROTO(struct task_struct *task, int cpu,
+		     const struct mem_sampling_record *record),
+	    TP_ARGS(task, cpu, record),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(pid_t, tid)
+			     __field(int, cpu)
+			     __field(u64, vaddr)
+			     __field(u64, paddr)
+			     __field(u64, pc)
+			     __field(u32, flags)
+			     __field(u32, events)
+			     __field(u16, latency)
+			     __field(u16, data_source)
+			     __field(u8, op)),
+	    TP_fast_assign(__entry->pid = task_tgid_nr(task);
+			   __entry->tid = task_pid_nr(task);
+			   __entry->cpu = cpu;
+			   __entry->vaddr = record->vaddr;
+			   __entry->paddr = record->paddr;
+			   __entry->pc = record->pc;
+			   __entry->flags = record->flags;
+			   __entry->events = record->events;
+			   __entry->latency = record->total_latency;
+			   __entry->data_source = record->data_source;
+			   __entry->op = record->op;),
+	    TP_printk("pid=%d tid=%d cpu=%d vaddr=0x%llx paddr=0x%llx pc=0x%llx flags=0x%x events=0x%x latency=%u data_source=0x%x op=%s",
+		      __entry->pid, __entry->tid, __entry->cpu,
+		      __entry->vaddr, __entry->paddr, __entry->pc,
+		      __entry->flags, __entry->events, __entry->latency,
+		      __entry->data_source,
+		      __print_symbolic(__entry->op,
+				       { MEM_SAMPLING_OP_OTHER, "other" },
+				       { MEM_SAMPLING_OP_LOAD, "load" },
+				       { MEM_SAMPLING_OP_STORE, "store" },
+				       { MEM_SAMPLING_OP_BRANCH, "branch" }))
 );
 
 #endif /* _TRACE_MEM_SAMPLING_H */
