@@ -619,12 +619,12 @@ static void numa_sampling_work(struct callback_head *work)
 	struct task_struct *p = current;
 	struct mm_struct *mm = p->mm;
 
-	/*
-	 * Samples arriving from now on queue the work again.  Order the
-	 * clear before the dequeue: a producer that saw the bit set has
-	 * its samples in the queue by the time we take its lock.
-	 */
+	/* Samples arriving from now on queue the work again. */
 	clear_bit(NUMA_SAMPLING_WORK_PENDING, &queue->state);
+	/*
+	 * Order the clear before the dequeue: a producer that saw the bit
+	 * still set has its samples in the queue by the time we lock it.
+	 */
 	smp_mb__after_atomic();
 
 	if ((p->flags & PF_EXITING) || !mm) {

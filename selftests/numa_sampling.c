@@ -14,7 +14,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/mempolicy.h>
+#include <linux/types.h>
 
 #include "../kselftest.h"
 
@@ -204,6 +204,20 @@ static long delta_of(const struct counters *before, enum counter which)
 	return now.v[which] - before->v[which];
 }
 
+/* One line of what a run did, for the log: the measured numbers. */
+#define REPORT_FORMAT \
+	"%s: %s after %.2f s; hint faults +%ld, PTE updates +%ld, scans replaced +%ld, pages migrated by samples +%ld, samples used +%ld\n"
+
+static void report(const char *what, double seconds,
+		   const struct counters *before)
+{
+	ksft_print_msg(REPORT_FORMAT, what,
+		       seconds < 0 ? "did not converge" : "converged", seconds,
+		       delta_of(before, HINT_FAULTS), delta_of(before, PTE_UPDATES),
+		       delta_of(before, SCANS_REPLACED), delta_of(before, MIGRATED),
+		       delta_of(before, USED));
+}
+
 static int pin_to_cpu(int cpu)
 {
 	cpu_set_t set;
@@ -257,9 +271,9 @@ static int pages_on(char *buf, int nr, int node)
 }
 
 /* Physical frame of the page at @addr, 0 if not present. */
-static uint64_t pfn_of(void *addr)
+static __u64 pfn_of(void *addr)
 {
-	uint64_t entry = 0;
+	__u64 entry = 0;
 	int fd = open("/proc/self/pagemap", O_RDONLY);
 
 	if (fd < 0)
@@ -273,14 +287,14 @@ static uint64_t pfn_of(void *addr)
 	return entry & ((1ULL << 55) - 1);
 }
 
-static uint64_t paddr_of(void *addr)
+static __u64 paddr_of(void *addr)
 {
 	return pfn_of(addr) * page_size + ((uintptr_t)addr & (page_size - 1));
 }
 
-static uint64_t kpageflags(uint64_t pfn)
+static __u64 page_flags_of(__u64 pfn)
 {
-	uint64_t flags = 0;
+	__u64 flags = 0;
 	int fd = open("/proc/kpageflags", O_RDONLY);
 
 	if (fd < 0)
@@ -310,7 +324,7 @@ static int inject(int pid, void *addr, bool with_pa)
 		p += sprintf(p, "pid=%d ", pid);
 	p += sprintf(p, "vaddr=0x%lx op=load", (unsigned long)addr);
 	if (with_pa)
-		p += sprintf(p, " paddr=0x%" PRIx64, paddr_of(addr));
+		p += sprintf(p, " paddr=0x%llx", (unsigned long long)paddr_of(addr));
 	sprintf(p, "\n");
 	return inject_text(line);
 }
@@ -423,7 +437,7 @@ static void test_unmapped_and_remapped(void)
 {
 	struct counters before;
 	char *buf, *again, *other;
-	uint64_t old_paddr;
+	__u64 old_paddr;
 	bool ok = true;
 	char line[160];
 
@@ -447,8 +461,8 @@ static void test_unmapped_and_remapped(void)
 		ksft_test_result_fail("unmapped and remapped: mremap\n");
 		return;
 	}
-	snprintf(line, sizeof(line), "vaddr=0x%lx paddr=0x%" PRIx64 " op=store\n",
-		 (unsigned long)buf, old_paddr);
+	snprintf(line, sizeof(line), "vaddr=0x%lx paddr=0x%llx op=store\n",
+		 (unsigned long)buf, (unsigned long long)old_paddr);
 	ok &= !inject_text(line);
 	ok &= node_of(buf) == 1;
 	ok &= counters_moved_exactly(&before, QUEUED, 2L, SKIP_UNMAPPED, 1L,
@@ -508,8 +522,8 @@ static void test_other_mm(void)
 	/* Our page, attributed to the child: not mapped there. */
 	ok &= !inject(child, mine, true);
 	/* The child's address with our physical address: not the same page. */
-	snprintf(line, sizeof(line), "pid=%d vaddr=0x%lx paddr=0x%" PRIx64 " op=load\n",
-		 child, (unsigned long)theirs, paddr_of(mine));
+	snprintf(line, sizeof(line), "pid=%d vaddr=0x%lx paddr=0x%llx op=load\n",
+		 child, (unsigned long)theirs, (unsigned long long)paddr_of(mine));
 	ok &= !inject_text(line);
 	/* Let the child run through its task work, then check both pages. */
 	ok &= write(to_child[1], &c, 1) == 1;
@@ -592,7 +606,7 @@ static void test_prctl_opt_out(void)
 static void test_thp(void)
 {
 	struct counters before;
-	uint64_t pfn, flags;
+	__u64 pfn, flags;
 	char *raw, *buf;
 	bool ok = true;
 	int nr = HPAGE_SIZE / page_size;
@@ -611,7 +625,7 @@ static void test_thp(void)
 	memset(buf, 7, HPAGE_SIZE);
 	task_policy(MPOL_DEFAULT, 0);
 	pfn = pfn_of(buf);
-	if (!(kpageflags(pfn) & (1ULL << KPF_THP)) || pages_on(buf, nr, 1) != nr) {
+	if (!(page_flags_of(pfn) & (1ULL << KPF_THP)) || pages_on(buf, nr, 1) != nr) {
 		ksft_test_result_skip("THP: no huge page on node 1 to start with\n");
 		goto out;
 	}
@@ -622,11 +636,11 @@ static void test_thp(void)
 	ok &= !inject(0, buf + 5 * page_size + 8, true);
 	ok &= pages_on(buf, nr, 0) == nr;
 	pfn = pfn_of(buf);
-	flags = kpageflags(pfn);
+	flags = page_flags_of(pfn);
 	if (!(flags & (1ULL << KPF_THP)) || pfn_of(buf + HPAGE_SIZE - page_size) !=
 	    pfn + nr - 1) {
-		ksft_print_msg("not a huge page after the migration (flags 0x%" PRIx64 ")\n",
-			       flags);
+		ksft_print_msg("not a huge page after the migration (flags 0x%llx)\n",
+			       (unsigned long long)flags);
 		ok = false;
 	}
 	ok &= counters_moved_exactly(&before, QUEUED, 1L, USED, 1L,
@@ -678,7 +692,7 @@ static bool trace_has(const char *event_text)
 
 	if (read_text(TRACEFS "trace", trace, sizeof(trace)))
 		return false;
-	return strstr(trace, event_text) != NULL;
+	return !!strstr(trace, event_text);
 }
 
 static void test_tracepoints(void)
@@ -716,7 +730,7 @@ static void test_tracepoints(void)
 	write_file(TRACEFS "events/sched/sched_numa_balance_start/enable", "0");
 	write_file(TRACEFS "events/sched/sched_numa_balance_end/enable", "0");
 	munmap(buf, page_size);
-	ksft_test_result(ok, "numa_sampling_migrate and sched_numa_balance_start/end are emitted per batch\n");
+	ksft_test_result(ok, "numa_sampling_migrate, sched_numa_balance_start/end per batch\n");
 }
 
 /*
@@ -808,9 +822,7 @@ static int sample_mode_child(void)
 	}
 	/* Keep running long enough for task_numa_work to come by. */
 	spin(buf, WORK_PAGES, 2);
-	ksft_print_msg("sample mode: converged after %.2f s; after 2 s more: hint faults +%ld, PTE updates +%ld, scans replaced +%ld, pages migrated by samples +%ld\n",
-		       t, delta_of(&before, HINT_FAULTS), delta_of(&before, PTE_UPDATES),
-		       delta_of(&before, SCANS_REPLACED), delta_of(&before, MIGRATED));
+	report("sample mode (2 s after convergence)", t, &before);
 	if (delta_of(&before, HINT_FAULTS) || delta_of(&before, PTE_UPDATES) ||
 	    delta_of(&before, MIGRATED) != WORK_PAGES)
 		return 1;
@@ -825,7 +837,8 @@ static void test_sample_mode_end_to_end(void)
 	rc = in_child(sample_mode_child);
 	if (rc == 3)
 		ksft_print_msg("task_numa_work never ran: scanning not shown skipped\n");
-	ksft_test_result(rc == 0, "sample mode: remote memory moves with numa_hint_faults and numa_pte_updates unchanged\n");
+	ksft_test_result(rc == 0,
+			 "sample mode: memory moves, numa_hint_faults/pte_updates unchanged\n");
 }
 
 static int scan_mode_child(void)
@@ -837,10 +850,7 @@ static int scan_mode_child(void)
 	if (!buf || read_counters(&before))
 		return 2;
 	t = converge(buf, WORK_PAGES, 60, false);
-	ksft_print_msg("scan mode: %s after %.2f s, hint faults +%ld, PTE updates +%ld, sampling migrations +%ld\n",
-		       t < 0 ? "did not converge" : "converged", t,
-		       delta_of(&before, HINT_FAULTS), delta_of(&before, PTE_UPDATES),
-		       delta_of(&before, MIGRATED));
+	report("scan mode", t, &before);
 	if (t < 0 || delta_of(&before, MIGRATED))
 		return 1;
 	return delta_of(&before, HINT_FAULTS) > 0 && delta_of(&before, PTE_UPDATES) > 0 ? 0 : 1;
@@ -873,10 +883,7 @@ static int opted_out_scan_child(void)
 	if (!buf || read_counters(&before))
 		return 2;
 	t = converge(buf, WORK_PAGES, 60, false);
-	ksft_print_msg("opted out in sample mode: %s after %.2f s, hint faults +%ld, PTE updates +%ld, scans replaced +%ld\n",
-		       t < 0 ? "did not converge" : "converged", t,
-		       delta_of(&before, HINT_FAULTS), delta_of(&before, PTE_UPDATES),
-		       delta_of(&before, SCANS_REPLACED));
+	report("opted out, in sample mode", t, &before);
 	if (t < 0 || delta_of(&before, MIGRATED))
 		return 1;
 	return delta_of(&before, HINT_FAULTS) > 0 && delta_of(&before, PTE_UPDATES) > 0 ? 0 : 1;
@@ -888,7 +895,7 @@ static void test_opted_out_keeps_scanning(void)
 
 	numab_fast_scan();
 	rc = in_child(opted_out_scan_child);
-	ksft_test_result(rc == 0, "sample mode: a process that cannot be sampled keeps scan mode\n");
+	ksft_test_result(rc == 0, "sample mode: a process not sampled keeps scan mode\n");
 }
 
 /* numa_preferred_nid of the calling task, from /proc/self/sched. */
@@ -946,10 +953,11 @@ static int placement_child(void)
 		node = this_node();
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (node != 1 && now.tv_sec - start.tv_sec < 30);
-	ksft_print_msg("placement: task on node %d after %ld s, numa_preferred_nid %d, pages on node 1: %d/%d, hint faults +%ld, samples used +%ld\n",
-		       node, (long)(now.tv_sec - start.tv_sec), preferred_nid(),
-		       pages_on(buf, WORK_PAGES, 1), WORK_PAGES,
-		       delta_of(&before, HINT_FAULTS), delta_of(&before, USED));
+	ksft_print_msg("placement: on node %d, numa_preferred_nid %d, %d/%d pages on node 1\n",
+		       node, preferred_nid(), pages_on(buf, WORK_PAGES, 1),
+		       WORK_PAGES);
+	report("placement", node == 1 ? now.tv_sec - start.tv_sec +
+	       (now.tv_nsec - start.tv_nsec) / 1e9 : -1, &before);
 	if (node != 1 || preferred_nid() != 1 ||
 	    pages_on(buf, WORK_PAGES, 1) != WORK_PAGES ||
 	    delta_of(&before, HINT_FAULTS) || delta_of(&before, PTE_UPDATES))
@@ -963,7 +971,8 @@ static void test_task_placement(void)
 
 	numab_fast_scan();
 	rc = in_child(placement_child);
-	ksft_test_result(rc == 0, "sample mode: task_numa_fault() moves the task to its memory's node\n");
+	ksft_test_result(rc == 0,
+			 "sample mode: task_numa_fault() moves the task to its memory's node\n");
 }
 
 static int spe_child(void)
@@ -975,10 +984,7 @@ static int spe_child(void)
 	if (!buf || read_counters(&before))
 		return 2;
 	t = converge(buf, WORK_PAGES, 120, false);
-	ksft_print_msg("SPE sample mode: %s after %.2f s, hint faults +%ld, PTE updates +%ld, samples used +%ld\n",
-		       t < 0 ? "did not converge" : "converged", t,
-		       delta_of(&before, HINT_FAULTS), delta_of(&before, PTE_UPDATES),
-		       delta_of(&before, USED));
+	report("SPE sample mode", t, &before);
 	if (t < 0 || delta_of(&before, PTE_UPDATES) || delta_of(&before, HINT_FAULTS))
 		return 1;
 	return 0;
@@ -1003,15 +1009,55 @@ static void test_spe_end_to_end(void)
 	numab_fast_scan();
 	rc = in_child(spe_child);
 	write_file(TEST_ACTIVE, "1");
-	ksft_test_result(rc == 0, "SPE end to end: remote memory moves in sample mode without hint faults\n");
+	ksft_test_result(rc == 0,
+			 "SPE end to end: remote memory moves in sample mode without hint faults\n");
 }
 
 /* ----------------------------------------------------------- main */
 
 static long saved_numab = -1, saved_enable = -1;
 
+/*
+ * The sampling tunables these tests assume (other tests may have left
+ * them otherwise): every operation, no latency filter, physical
+ * addresses on, every process sampled unless it opts out.
+ */
+static struct {
+	const char *path;
+	const char *value;
+	char saved[64];
+} tunables[] = {
+	{ .path = "/sys/kernel/mm/mem_sampling/min_latency", .value = "0\n" },
+	{ .path = "/sys/kernel/mm/mem_sampling/op_filter", .value = "all\n" },
+	{ .path = "/sys/kernel/mm/mem_sampling/paddr", .value = "1\n" },
+	{ .path = "/sys/kernel/mm/mem_sampling/opt_in", .value = "0\n" },
+};
+
+static int set_tunables(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(tunables); i++) {
+		if (read_text(tunables[i].path, tunables[i].saved,
+			      sizeof(tunables[i].saved)))
+			tunables[i].saved[0] = '\0';
+		err = write_file(tunables[i].path, tunables[i].value);
+		if (err) {
+			ksft_print_msg("%s: %s\n", tunables[i].path, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static void restore(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tunables); i++)
+		if (tunables[i].saved[0])
+			write_file(tunables[i].path, tunables[i].saved);
 	set_mode(0);
 	if (saved_enable >= 0)
 		set_long(SYSCTL_ENABLE, saved_enable);
@@ -1032,7 +1078,7 @@ int main(void)
 	if (geteuid())
 		ksft_exit_skip("needs root\n");
 	if (access(SYSCTL_MODE, F_OK))
-		ksft_exit_skip("no kernel.numa_balancing_mem_sampling (CONFIG_NUMABALANCING_MEM_SAMPLING)\n");
+		ksft_exit_skip("no kernel.numa_balancing_mem_sampling\n");
 	if (access(INJECT, F_OK))
 		ksft_exit_skip("no test provider (CONFIG_MEM_SAMPLING_TEST_PROVIDER)\n");
 	if (access("/sys/devices/system/node/node1", F_OK))
@@ -1042,7 +1088,7 @@ int main(void)
 
 	saved_numab = read_long(SYSCTL_NUMAB);
 	saved_enable = read_long(SYSCTL_ENABLE);
-	if (write_file(TEST_ACTIVE, "1") || set_long(SYSCTL_NUMAB, 1) ||
+	if (write_file(TEST_ACTIVE, "1") || set_tunables() || set_long(SYSCTL_NUMAB, 1) ||
 	    set_long(SYSCTL_ENABLE, 1) || set_mode(1) || pin_to_cpu(0) ||
 	    this_node() != 0) {
 		restore();

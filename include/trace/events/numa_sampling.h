@@ -20,33 +20,24 @@
  * migrate_misplaced_folio_prepare() or migrate_misplaced_folio().
  */
 TRACE_EVENT(numa_sampling_migrate,
-
-	TP_PROTO(struct task_struct *task, unsigned long vaddr,
-		 unsigned int order, int src_nid, int dst_nid, int result),
-
-	TP_ARGS(task, vaddr, order, src_nid, dst_nid, result),
-
-	TP_STRUCT__entry(
-		__field(pid_t,		pid)
-		__field(unsigned long,	vaddr)
-		__field(unsigned int,	order)
-		__field(int,		src_nid)
-		__field(int,		dst_nid)
-		__field(int,		result)
-	),
-
-	TP_fast_assign(
-		__entry->pid		= task_pid_nr(task);
-		__entry->vaddr		= vaddr;
-		__entry->order		= order;
-		__entry->src_nid	= src_nid;
-		__entry->dst_nid	= dst_nid;
-		__entry->result		= result;
-	),
-
-	TP_printk("pid=%d vaddr=0x%lx order=%u src_nid=%d dst_nid=%d result=%d",
-		  __entry->pid, __entry->vaddr, __entry->order,
-		  __entry->src_nid, __entry->dst_nid, __entry->result)
+	    TP_PROTO(struct task_struct *task, unsigned long vaddr,
+		     unsigned int order, int src_nid, int dst_nid, int result),
+	    TP_ARGS(task, vaddr, order, src_nid, dst_nid, result),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(unsigned long, vaddr)
+			     __field(unsigned int, order)
+			     __field(int, src_nid)
+			     __field(int, dst_nid)
+			     __field(int, result)),
+	    TP_fast_assign(__entry->pid = task_pid_nr(task);
+			   __entry->vaddr = vaddr;
+			   __entry->order = order;
+			   __entry->src_nid = src_nid;
+			   __entry->dst_nid = dst_nid;
+			   __entry->result = result;),
+	    TP_printk("pid=%d vaddr=0x%lx order=%u src_nid=%d dst_nid=%d result=%d",
+		      __entry->pid, __entry->vaddr, __entry->order,
+		      __entry->src_nid, __entry->dst_nid, __entry->result)
 );
 
 #endif /* _TRACE_NUMA_SAMPLING_H */
