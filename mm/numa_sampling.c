@@ -25,6 +25,7 @@
 #include <linux/mm.h>
 #include <linux/cpumask.h>
 #include <linux/init.h>
+#include <linux/llist.h>
 #include <linux/mem_sampling.h>
 #include <linux/memory-tiers.h>
 #include <linux/mempolicy.h>
@@ -81,6 +82,7 @@ struct numa_sampling_entry {
 /**
  * struct numa_sampling_queue - a task's samples waiting for processing.
  * @work:	task_work that processes them, queued once per batch.
+ * @orphan:	on numa_sampling_orphans while waiting to be freed.
  * @state:	NUMA_SAMPLING_WORK_PENDING while @work is queued.
  * @lock:	serializes producers (any CPU, interrupts off) and the task.
  * @head:	next entry to fill (free running).
@@ -89,6 +91,7 @@ struct numa_sampling_entry {
  */
 struct numa_sampling_queue {
 	struct callback_head work;
+	struct llist_node orphan;
 	unsigned long state;
 	raw_spinlock_t lock;
 	unsigned int head;
@@ -115,7 +118,27 @@ static DEFINE_MUTEX(numa_sampling_mode_lock);
  */
 static DEFINE_PER_CPU(struct numa_sampling_queue *, numa_sampling_spare);
 
+/*
+ * Spare queues that lost a race for a task with nowhere to go: freed
+ * from task context, never with interrupts off (the context switch path
+ * holds the run queue lock).
+ */
+static LLIST_HEAD(numa_sampling_orphans);
+
 static void numa_sampling_work(struct callback_head *work);
+
+/* Task context. */
+static void numa_sampling_free_orphans(void)
+{
+	struct numa_sampling_queue *queue, *next;
+	struct llist_node *orphans;
+
+	if (llist_empty(&numa_sampling_orphans))
+		return;
+	orphans = llist_del_all(&numa_sampling_orphans);
+	llist_for_each_entry_safe(queue, next, orphans, orphan)
+		kfree(queue);
+}
 
 static struct numa_sampling_queue *numa_sampling_queue_alloc(int nid)
 {
@@ -204,7 +227,7 @@ static struct numa_sampling_queue *numa_sampling_task_queue(struct task_struct *
 		return spare;
 	/* Someone attached one meanwhile: keep the spare for later. */
 	if (cmpxchg(this_cpu_ptr(&numa_sampling_spare), NULL, spare))
-		kfree(spare);
+		llist_add(&spare->orphan, &numa_sampling_orphans);
 	return queue;
 }
 
@@ -633,6 +656,7 @@ static void numa_sampling_work(struct callback_head *work)
 	}
 	/* The CPU that lent us its spare queue gets a new one. */
 	numa_sampling_refill_spare(raw_smp_processor_id());
+	numa_sampling_free_orphans();
 
 	if (!numa_sampling_active()) {
 		nr = numa_sampling_discard(queue);
