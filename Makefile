@@ -55,7 +55,11 @@ KMAKE = $(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=arm64 \
 	CROSS_COMPILE=$(CROSS_COMPILE) CC="ccache $(CROSS_COMPILE)gcc" \
 	-j$(JOBS)
 
-.PHONY: help deps kernel kernel-tree kernel-config initramfs selftests run \
+# Each mk/*.mk adds its own lines to `make help` with a help-parts:: rule.
+help-parts::
+	@true
+
+.PHONY: help help-parts deps kernel kernel-tree kernel-config initramfs selftests run \
 	shell test test-host test-guest check patches clean distclean
 
 help:
@@ -74,7 +78,7 @@ help:
 	@echo '  patches        export the change as a git am series in build/patches'
 	@echo '  clean          remove build outputs but keep unpacked sources'
 	@echo '  distclean      remove build/ entirely'
-	@$(foreach h,$(HELP_LINES),echo '  $(h)';)
+	@$(MAKE) -s --no-print-directory help-parts
 	@echo
 	@echo 'Variables: GUEST_MEM=$(GUEST_MEM) GUEST_TIMEOUT=$(GUEST_TIMEOUT)s JOBS=$(JOBS)'
 	@echo '           GUEST_APPEND="extra kernel command line"'

@@ -6,7 +6,6 @@ DEPS_HOST += gnuplot-nox
 BENCH_REPS ?= 3
 BENCH_WORKLOADS ?= uniform skewed shared thp
 BENCH_SECONDS ?= 20
-HELP_LINES += "bench          all workloads, scan vs sample mode, BENCH_REPS=$(BENCH_REPS) runs each"
 
 $(BUILD)/guest-bin/numa-workload: bench/numa_workload.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -19,3 +18,6 @@ bench: kernel initramfs $(QEMU)
 		QEMU=$(QEMU) scripts/boot-guest.sh $(BUILD) $(KOBJ)/arch/arm64/boot/Image \
 		$(BUILD)/initramfs.cpio.gz bench 7200
 	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/bench $(BUILD)/bench
+
+help-parts::
+	@echo '  bench          all workloads, scan vs sample mode, BENCH_REPS=$(BENCH_REPS) runs each'

@@ -4,7 +4,6 @@
 # Any report in the guest's kernel log or a kmemleak finding fails it.
 
 KOBJ_DEBUG := $(BUILD)/kernel-arm64-debug
-HELP_LINES += "test-debug     the guest tests on a debug kernel (KASAN, lockdep, kmemleak)"
 
 .PHONY: kernel-debug test-debug
 kernel-debug: kernel-tree
@@ -20,3 +19,6 @@ test-debug: kernel-debug initramfs $(QEMU)
 	$(PYTHON) scripts/parse-guest-log.py $(LOGS)/test-debug.log \
 		$(BUILD)/guest-out/test-debug $(RESULTS)/debug || rc=1; \
 	scripts/summarize-results.sh $(RESULTS)/debug || rc=1; exit $$rc
+
+help-parts::
+	@echo '  test-debug     the guest tests on a debug kernel (KASAN, lockdep, kmemleak)'

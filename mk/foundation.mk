@@ -3,7 +3,6 @@
 # onto a clean linux-source-6.12 and gives exactly the tree we build.
 
 HOST_TESTS += test-patches
-HELP_LINES += "test-patches   check that make patches applies with git am"
 
 .PHONY: test-patches
 test-patches: kernel-tree
@@ -14,3 +13,6 @@ test-patches: kernel-tree
 		echo "not ok make patches applies with git am and matches the tree"; \
 	fi > $(RESULTS)/test-patches.txt; \
 	! grep -q '^not ok' $(RESULTS)/test-patches.txt
+
+help-parts::
+	@echo '  test-patches   check that make patches applies with git am'
