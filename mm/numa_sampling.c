@@ -541,48 +541,64 @@ static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 }
 #endif
 
+/*
+ * Is the PTE still mapping what was sampled, and a folio NUMA balancing
+ * may move?  Returns 0 and fills @decision if so, else the skip counter.
+ * PTE table lock held.
+ */
+static int numa_sampling_check_pte(struct vm_area_struct *vma, pte_t ptent,
+				   const struct numa_sampling_entry *entry,
+				   struct numa_sampling_decision *decision)
+{
+	if (!pte_present(ptent))
+		return NUMA_SAMPLING_SKIP_UNMAPPED;
+	if (pte_protnone(ptent))
+		return NUMA_SAMPLING_SKIP_HINTED;
+	/* The page sampled may have been freed and the address reused. */
+	if (entry->has_paddr && pte_pfn(ptent) != PHYS_PFN(entry->paddr))
+		return NUMA_SAMPLING_SKIP_PADDR;
+	decision->folio = vm_normal_folio(vma, decision->addr, ptent);
+	if (!numa_sampling_folio_suitable(vma, decision->folio))
+		return NUMA_SAMPLING_SKIP_FOLIO;
+	return 0;
+}
+
 static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
 			      const struct numa_sampling_entry *entry,
 			      struct numa_sampling_stats *stats)
 {
-	unsigned long addr = entry->vaddr & PAGE_MASK;
-	struct numa_sampling_decision decision;
+	struct numa_sampling_decision decision = {
+		.addr = entry->vaddr & PAGE_MASK,
+		.pmd_mapped = false,
+	};
 	spinlock_t *ptl;	/* the PTE table's lock */
 	pte_t *pte, ptent;
+	int skip;
 
-	pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+	/*
+	 * pte_offset_map_lock() without its __cond_lock() wrapper, whose
+	 * conditional context sparse cannot follow past the NULL check: the
+	 * table lock and the RCU read lock of the mapping (which
+	 * pte_unmap_unlock() releases) are held exactly when a PTE table
+	 * came back.
+	 */
+	pte = __pte_offset_map_lock(vma->vm_mm, pmd, decision.addr, &ptl);
 	if (!pte) {
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_UNMAPPED);
 		return;
 	}
+	__acquire(RCU);
+	__acquire(ptl);
 	ptent = ptep_get(pte);
-	if (!pte_present(ptent)) {
-		pte_unmap_unlock(pte, ptl);
-		count_vm_numa_event(NUMA_SAMPLING_SKIP_UNMAPPED);
-		return;
-	}
-	if (pte_protnone(ptent)) {
-		pte_unmap_unlock(pte, ptl);
-		count_vm_numa_event(NUMA_SAMPLING_SKIP_HINTED);
-		return;
-	}
-	/* The page sampled may have been freed and the address reused. */
-	if (entry->has_paddr && pte_pfn(ptent) != PHYS_PFN(entry->paddr)) {
-		pte_unmap_unlock(pte, ptl);
-		count_vm_numa_event(NUMA_SAMPLING_SKIP_PADDR);
-		return;
-	}
-	decision.folio = vm_normal_folio(vma, addr, ptent);
-	if (!numa_sampling_folio_suitable(vma, decision.folio)) {
-		pte_unmap_unlock(pte, ptl);
-		count_vm_numa_event(NUMA_SAMPLING_SKIP_FOLIO);
-		return;
-	}
-	decision.addr = addr;
-	decision.pmd_mapped = false;
-	numa_sampling_decide(vma, ptl, pte_write(ptent), &decision);
+	skip = numa_sampling_check_pte(vma, ptent, entry, &decision);
+	if (!skip)
+		numa_sampling_decide(vma, ptl, pte_write(ptent), &decision);
 	pte_unmap_unlock(pte, ptl);
-	numa_sampling_act(vma, &decision, stats);
+
+	if (skip)
+		count_vm_numa_event(skip);
+	else
+		numa_sampling_act(vma, &decision, stats);
 }
 
 /* One sample of current's, mmap_lock held for read. */
