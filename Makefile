@@ -47,7 +47,11 @@ KCONFIGS	:= configs/qemu-virt.config configs/mem_sampling.config \
 HOST_TESTS	:=
 GUEST_POSTCHECKS :=
 GUEST_BINS	:=
+BENCH_TARGETS	:=
 CHECK_KERNEL_TARGETS :=
+
+# Prerequisite of everything that needs the packages (make deps).
+DEPS_STAMP	:= $(BUILD)/.deps-ok
 
 include $(sort $(wildcard mk/*.mk))
 
@@ -84,7 +88,6 @@ help:
 	@echo '           GUEST_APPEND="extra kernel command line"'
 
 # ---------------------------------------------------------------- packages
-DEPS_STAMP := $(BUILD)/.deps-ok
 
 deps:
 	@mkdir -p $(BUILD)

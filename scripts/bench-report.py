@@ -9,9 +9,9 @@ quotes) and, with gnuplot, OUT/WORKLOAD.png (local share over time, rep 1
 of both modes).  Only ratios between the modes of the same boot are
 claimed: the guest runs under TCG emulation.
 
-usage: bench-report.py OUTBOX_DIR OUT_DIR [EXTRA_JSON...]
-EXTRA_JSON files (e.g. the decoder and QEMU model ratios) are merged into
-results.json under "extra" and listed under the table.
+usage: bench-report.py OUTBOX_DIR OUT_DIR [EXTRA...]
+EXTRA files (JSON or text lines: the decoder and QEMU model ratios) are
+merged into results.json under "extra" and listed under the table.
 """
 import json
 import os
@@ -212,9 +212,13 @@ def main():
     for path in sys.argv[3:]:
         try:
             with open(path) as f:
-                extra[os.path.basename(path)] = json.load(f)
-        except (OSError, ValueError):
-            pass
+                text = f.read()
+        except OSError:
+            continue
+        try:
+            extra[os.path.basename(path)] = json.loads(text)
+        except ValueError:
+            extra[os.path.basename(path)] = text.strip().splitlines()
     skipped = sorted({f'{k[0]}-{k[1]}: {r["skipped"]}' for k, r in runs.items() if 'skipped' in r})
     with open(os.path.join(out_dir, 'results.json'), 'w') as f:
         json.dump({'runs': {f'{k[0]}-{k[1]}-{k[2]}': r for k, r in sorted(runs.items())},
@@ -223,7 +227,8 @@ def main():
     text += ('\nMedian (min-max) over the repetitions of one boot; the guest runs '
              'under TCG, so only the ratios between modes are meaningful.\n')
     for name, value in extra.items():
-        text += f'\n{name}: {json.dumps(value)}\n'
+        lines = value if isinstance(value, list) else [json.dumps(value)]
+        text += f'\n{name}:\n\n' + ''.join(f'    {line}\n' for line in lines)
     for s in skipped:
         text += f'\nskipped: {s}\n'
     with open(os.path.join(out_dir, 'results.md'), 'w') as f:

@@ -15,7 +15,7 @@ rc=0
 cd "$top"
 new_files=$(find drivers mm include kernel samples selftests -type f \
 		\( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
-patches=$(grep -v '^#' patches/series | awk 'NF {print "patches/" $1}')
+patches=$(grep -v "^#" patches/series | awk -v d="$top" 'NF {print d "/patches/" $1}')
 
 echo "== checkpatch --strict"
 cp_fail=0

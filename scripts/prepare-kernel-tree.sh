@@ -38,11 +38,9 @@ fi
 rm -rf "$stage"
 cp -al "$pristine" "$stage"
 
-# A patched file gets the time stamp of the newest patch, so it is rebuilt
-# when any patch changes and never otherwise.
+ours=$stage.ours
+: > "$ours"
 series=$top/patches/series
-stamp_ref=$series
-applied=()
 while read -r name _; do
 	case "$name" in ''|'#'*) continue ;; esac
 	p=$top/patches/$name
@@ -52,15 +50,8 @@ while read -r name _; do
 		echo "$out" >&2
 		die "patch $name does not apply to linux-source-6.12 $version"
 	fi
-	[ "$p" -nt "$stamp_ref" ] && stamp_ref=$p
-	applied+=("$p")
+	grep -E '^\+\+\+ ' "$p" | awk '{print $2}' | sed 's|^b/||' >> "$ours"
 done < "$series"
-for p in "${applied[@]}"; do
-	grep -E '^\+\+\+ ' "$p" | awk '{print $2}' | sed 's|^b/||' |
-	while read -r f; do
-		[ -f "$stage/$f" ] && touch -r "$stamp_ref" "$stage/$f"
-	done
-done
 
 # The overlay: new files only; an overlay file must not shadow a kernel one.
 cd "$top"
@@ -72,14 +63,30 @@ for d in $overlay_dirs; do
 			die "overlay file $f exists in the kernel: change it with a patch"
 		fi
 		mkdir -p "$stage/$(dirname "$f")"
-		cp -p "$f" "$stage/$f"
+		cp "$f" "$stage/$f"
+		echo "$f" >> "$ours"
 	done
 done
 if [ -d selftests ]; then
-	dst=$stage/tools/testing/selftests/mem_sampling
-	mkdir -p "$dst"
-	cp -pr selftests/. "$dst/"
+	dst=tools/testing/selftests/mem_sampling
+	mkdir -p "$stage/$dst"
+	cp -r selftests/. "$stage/$dst/"
+	(cd selftests && find . -type f) | sed "s|^\./|$dst/|" >> "$ours"
 fi
+
+# Our files (patched or laid) keep the time stamp they have in the built
+# tree while their content is the same, and get "now" when it changed, so
+# kbuild and the kselftest makefiles rebuild exactly what changed, even
+# when a file was edited while an earlier build was running.
+sort -u "$ours" | while read -r f; do
+	[ -f "$stage/$f" ] || continue
+	if cmp -s "$stage/$f" "$tree/$f"; then
+		touch -r "$tree/$f" "$stage/$f"
+	else
+		touch "$stage/$f"
+	fi
+done
+rm -f "$ours"
 
 mkdir -p "$tree"
 rsync -a --delete --exclude=/.debian-version "$stage/" "$tree/"

@@ -19,7 +19,6 @@
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/list.h>
-#include <linux/jump_label.h>
 
 /* What kind of operation the sampled instruction was. */
 enum mem_sampling_op {
@@ -196,6 +195,9 @@ struct mem_sampling_consumer {
 };
 
 #ifdef CONFIG_MEM_SAMPLING
+/* Only here: the decoder's host build shares this header, not jump labels. */
+#include <linux/jump_label.h>
+
 int mem_sampling_register_provider(struct mem_sampling_provider *provider);
 void mem_sampling_unregister_provider(struct mem_sampling_provider *provider);
 int mem_sampling_register_consumer(struct mem_sampling_consumer *consumer);

@@ -690,8 +690,16 @@ static void mem_sampling_test_provider_swap_under_load(struct kunit *test)
 	thread = kunit_flow_start(test, &flow);
 
 	for (round = 0; round < 40; round++) {
+		unsigned long deadline = jiffies + HZ;
+
 		n = round & 1;
-		while (atomic_read(&flow.rounds) < round * 4)
+		/*
+		 * Swap only once records flowed through the current provider:
+		 * counting the thread's rounds let every swap happen before
+		 * the thread added anything on a fast second CPU (x86_64).
+		 */
+		while (atomic_read(&flow.added) <= round * 16 &&
+		       time_before(jiffies, deadline))
 			usleep_range(50, 100);
 		kunit_provider_unregister(n);
 		provider = kunit_provider_init(!n, 0);
