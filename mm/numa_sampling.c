@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NUMA balancing driven by memory access samples.
+ *
+ * Upstream NUMA balancing learns where a task's memory is used by marking
+ * its PTEs PROT_NONE (task_numa_work() -> change_prot_numa()) and taking
+ * the resulting hint faults (do_numa_page(), do_huge_pmd_numa_page()).
+ * With kernel.numa_balancing_mem_sampling=1 the accesses come from a
+ * mem_sampling provider instead (Arm SPE): this consumer queues each
+ * task's samples as they arrive (interrupts off, no allocation) and the
+ * task processes them itself, on its way back to user space, in a
+ * bounded batch under one mmap_read_trylock().  Each sample is checked
+ * against the current mapping, filtered as the hint-fault path filters,
+ * and run through the same policy (mpol_misplaced() with its two-stage
+ * cpupid filter and memory tiering rules); a misplaced folio, THP
+ * included, migrates to the accessing node and task_numa_fault() feeds
+ * task placement exactly as a hint fault would.  Sampled tasks are not
+ * scanned (kernel/sched/fair.c asks numa_sampling_replaces_scan()).
+ *
+ * Design and tuning: Documentation/mm/numa-sampling.rst.
+ */
+
+#define pr_fmt(fmt) "numa_sampling: " fmt
+
+#include <linux/mm.h>
+#include <linux/cpumask.h>
+#include <linux/init.h>
+#include <linux/llist.h>
+#include <linux/mem_sampling.h>
+#include <linux/memory-tiers.h>
+#include <linux/mempolicy.h>
+#include <linux/migrate.h>
+#include <linux/mmap_lock.h>
+#include <linux/mutex.h>
+#include <linux/numa_sampling.h>
+#include <linux/percpu.h>
+#include <linux/pgtable.h>
+#include <linux/sched.h>
+#include <linux/sched/numa_balancing.h>
+#include <linux/sched/sysctl.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/sysctl.h>
+#include <linux/task_work.h>
+#include <linux/topology.h>
+#include <linux/vmstat.h>
+
+#include <trace/events/sched.h>
+#define CREATE_TRACE_POINTS
+#include <trace/events/numa_sampling.h>
+
+#include "internal.h"
+
+/*
+ * Samples a task can have waiting, and so the most one batch processes:
+ * enough for a few SPE buffer-full interrupts between two returns to user
+ * space, small enough to bound the time mmap_lock is held.
+ */
+#define NUMA_SAMPLING_QUEUE_LEN		64
+/* Samples copied out of the queue at a time (on the stack). */
+#define NUMA_SAMPLING_CHUNK		16
+
+/* Bits of numa_sampling_queue.state. */
+#define NUMA_SAMPLING_WORK_PENDING	0
+
+/**
+ * struct numa_sampling_entry - one queued sample.
+ * @vaddr:	data virtual address.
+ * @paddr:	data physical address, if @has_paddr.
+ * @mm:		the task's mm when sampled; compared, never dereferenced.
+ * @nid:	node of the CPU that made the access.
+ * @has_paddr:	the provider reported @paddr.
+ */
+struct numa_sampling_entry {
+	u64 vaddr;
+	u64 paddr;
+	struct mm_struct *mm;
+	s16 nid;
+	bool has_paddr;
+};
+
+/**
+ * struct numa_sampling_queue - a task's samples waiting for processing.
+ * @work:	task_work that processes them, queued once per batch.
+ * @orphan:	on numa_sampling_orphans while waiting to be freed.
+ * @state:	NUMA_SAMPLING_WORK_PENDING while @work is queued.
+ * @lock:	serializes producers (any CPU, interrupts off) and the task.
+ * @head:	next entry to fill (free running).
+ * @tail:	next entry to process (free running).
+ * @entries:	ring of NUMA_SAMPLING_QUEUE_LEN samples.
+ */
+struct numa_sampling_queue {
+	struct callback_head work;
+	struct llist_node orphan;
+	unsigned long state;
+	raw_spinlock_t lock;
+	unsigned int head;
+	unsigned int tail;
+	struct numa_sampling_entry entries[NUMA_SAMPLING_QUEUE_LEN];
+};
+
+/* What one batch did, for the sched_numa_balance_end event. */
+struct numa_sampling_stats {
+	unsigned long scanned;
+	unsigned long migrated;
+};
+
+DEFINE_STATIC_KEY_FALSE(numa_sampling_mode_key);
+
+/* kernel.numa_balancing_mem_sampling; written under the mutex. */
+static unsigned int numa_sampling_mode;
+static DEFINE_MUTEX(numa_sampling_mode_lock);
+
+/*
+ * One ready queue per CPU, handed to a task whose first samples arrive
+ * before it has a queue of its own (samples come with interrupts off,
+ * where we do not allocate).  The task refills it from task context.
+ */
+static DEFINE_PER_CPU(struct numa_sampling_queue *, numa_sampling_spare);
+
+/*
+ * Spare queues that lost a race for a task with nowhere to go: freed
+ * from task context, never with interrupts off (the context switch path
+ * holds the run queue lock).
+ */
+static LLIST_HEAD(numa_sampling_orphans);
+
+static void numa_sampling_work(struct callback_head *work);
+
+/* Task context. */
+static void numa_sampling_free_orphans(void)
+{
+	struct numa_sampling_queue *queue, *next;
+	struct llist_node *orphans;
+
+	if (llist_empty(&numa_sampling_orphans))
+		return;
+	orphans = llist_del_all(&numa_sampling_orphans);
+	llist_for_each_entry_safe(queue, next, orphans, orphan)
+		kfree(queue);
+}
+
+static struct numa_sampling_queue *numa_sampling_queue_alloc(int nid)
+{
+	struct numa_sampling_queue *queue;
+
+	queue = kzalloc_node(sizeof(*queue), GFP_KERNEL | __GFP_NOWARN, nid);
+	if (!queue)
+		return NULL;
+	init_task_work(&queue->work, numa_sampling_work);
+	raw_spin_lock_init(&queue->lock);
+	return queue;
+}
+
+/* Give @cpu a spare queue if it has none.  Task context. */
+static void numa_sampling_refill_spare(int cpu)
+{
+	struct numa_sampling_queue **slot = per_cpu_ptr(&numa_sampling_spare, cpu);
+	struct numa_sampling_queue *queue;
+
+	if (READ_ONCE(*slot))
+		return;
+	queue = numa_sampling_queue_alloc(cpu_to_node(cpu));
+	if (queue && cmpxchg(slot, NULL, queue))
+		kfree(queue);
+}
+
+/* Make sure current has a queue.  Task context. */
+static void numa_sampling_ensure_queue(struct task_struct *p)
+{
+	struct numa_sampling_queue *queue;
+
+	if (READ_ONCE(p->numa_sampling_queue))
+		return;
+	queue = numa_sampling_queue_alloc(numa_node_id());
+	if (queue && cmpxchg(&p->numa_sampling_queue, NULL, queue))
+		kfree(queue);
+}
+
+/* Samples are acted on only while both switches are on. */
+static bool numa_sampling_active(void)
+{
+	return static_branch_unlikely(&numa_sampling_mode_key) &&
+	       READ_ONCE(sysctl_numa_balancing_mode) != NUMA_BALANCING_DISABLED;
+}
+
+/* ------------------------------------------------ scheduler hooks */
+
+void numa_sampling_task_init(struct task_struct *p)
+{
+	p->numa_sampling_queue = NULL;
+}
+
+void numa_sampling_task_free(struct task_struct *p)
+{
+	kfree(p->numa_sampling_queue);
+	p->numa_sampling_queue = NULL;
+}
+
+bool __numa_sampling_replaces_scan(struct task_struct *p)
+{
+	if (!mem_sampling_task_sampled(p))
+		return false;
+	numa_sampling_ensure_queue(p);
+	count_vm_numa_event(NUMA_SAMPLING_SCANS_REPLACED);
+	return true;
+}
+
+/* --------------------------------------------- consumer: enqueue */
+
+/*
+ * Find @task's queue, adopting this CPU's spare if it has none yet.
+ * Interrupts disabled.
+ */
+static struct numa_sampling_queue *numa_sampling_task_queue(struct task_struct *task)
+{
+	struct numa_sampling_queue *queue, *spare;
+
+	queue = READ_ONCE(task->numa_sampling_queue);
+	if (queue)
+		return queue;
+	spare = xchg(this_cpu_ptr(&numa_sampling_spare), NULL);
+	if (!spare)
+		return NULL;
+	queue = cmpxchg(&task->numa_sampling_queue, NULL, spare);
+	if (!queue)
+		return spare;
+	/* Someone attached one meanwhile: keep the spare for later. */
+	if (cmpxchg(this_cpu_ptr(&numa_sampling_spare), NULL, spare))
+		llist_add(&spare->orphan, &numa_sampling_orphans);
+	return queue;
+}
+
+/*
+ * The mem_sampling consumer callback: hard interrupt or context switch,
+ * interrupts off.  Copy what can be used into @task's queue and make sure
+ * the task processes it on its way back to user space.
+ */
+static void numa_sampling_handle_batch(struct task_struct *task,
+				       const struct mem_sampling_record *records,
+				       unsigned int nr)
+{
+	unsigned int i, queued = 0, dropped = 0, invalid = 0;
+	struct numa_sampling_queue *queue;
+	struct mm_struct *mm;
+	int nid = numa_node_id();
+
+	if (!numa_sampling_active())
+		return;
+	if (task->flags & (PF_EXITING | PF_KTHREAD))
+		return;
+	mm = READ_ONCE(task->mm);
+	if (!mm)
+		return;
+
+	queue = numa_sampling_task_queue(task);
+	if (!queue) {
+		count_vm_numa_events(NUMA_SAMPLING_SAMPLES_DROPPED, nr);
+		return;
+	}
+
+	raw_spin_lock(&queue->lock);
+	for (i = 0; i < nr; i++) {
+		const struct mem_sampling_record *record = &records[i];
+		struct numa_sampling_entry *entry;
+
+		/* Branch records carry a target, not a data address. */
+		if (!(record->flags & MEM_SAMPLING_RECORD_VADDR_VALID) ||
+		    record->op == MEM_SAMPLING_OP_BRANCH) {
+			invalid++;
+			continue;
+		}
+		if (queue->head - queue->tail >= NUMA_SAMPLING_QUEUE_LEN) {
+			dropped++;
+			continue;
+		}
+		entry = &queue->entries[queue->head % NUMA_SAMPLING_QUEUE_LEN];
+		entry->vaddr = record->vaddr;
+		entry->has_paddr = record->flags & MEM_SAMPLING_RECORD_PADDR_VALID;
+		entry->paddr = entry->has_paddr ? record->paddr : 0;
+		entry->mm = mm;
+		entry->nid = nid;
+		queue->head++;
+		queued++;
+	}
+	raw_spin_unlock(&queue->lock);
+
+	if (invalid)
+		count_vm_numa_events(NUMA_SAMPLING_SKIP_INVALID, invalid);
+	if (dropped)
+		count_vm_numa_events(NUMA_SAMPLING_SAMPLES_DROPPED, dropped);
+	if (!queued)
+		return;
+	count_vm_numa_events(NUMA_SAMPLING_SAMPLES_QUEUED, queued);
+	/* The core's count of records NUMA balancing took into account. */
+	count_vm_events(MEM_SAMPLING_NUMA_HANDLED, queued);
+
+	/* One task_work per batch; it clears the bit before it dequeues. */
+	if (test_and_set_bit(NUMA_SAMPLING_WORK_PENDING, &queue->state))
+		return;
+	if (task_work_add(task, &queue->work, TWA_RESUME | TWAF_NO_ALLOC))
+		clear_bit(NUMA_SAMPLING_WORK_PENDING, &queue->state);
+}
+
+static struct mem_sampling_consumer numa_sampling_consumer = {
+	.name		= "numa_balancing",
+	.handle_batch	= numa_sampling_handle_batch,
+};
+
+/* ------------------------------------------ task context: process */
+
+static unsigned int numa_sampling_dequeue(struct numa_sampling_queue *queue,
+					  struct numa_sampling_entry *out,
+					  unsigned int max)
+{
+	unsigned long flags;
+	unsigned int i, nr;
+
+	raw_spin_lock_irqsave(&queue->lock, flags);
+	nr = min(queue->head - queue->tail, max);
+	for (i = 0; i < nr; i++)
+		out[i] = queue->entries[(queue->tail + i) % NUMA_SAMPLING_QUEUE_LEN];
+	queue->tail += nr;
+	raw_spin_unlock_irqrestore(&queue->lock, flags);
+	return nr;
+}
+
+/* Forget what is queued; returns how many samples that was. */
+static unsigned int numa_sampling_discard(struct numa_sampling_queue *queue)
+{
+	unsigned long flags;
+	unsigned int nr;
+
+	raw_spin_lock_irqsave(&queue->lock, flags);
+	nr = queue->head - queue->tail;
+	queue->tail = queue->head;
+	raw_spin_unlock_irqrestore(&queue->lock, flags);
+	return nr;
+}
+
+/*
+ * The VMAs task_numa_work() would not scan, so that no hint fault could
+ * come from them: the samples skip them too.
+ */
+static bool numa_sampling_vma_suitable(struct vm_area_struct *vma)
+{
+	if (!vma_migratable(vma) || !vma_policy_mof(vma) ||
+	    is_vm_hugetlb_page(vma) || (vma->vm_flags & VM_MIXEDMAP))
+		return false;
+	/* Shared libraries and other read-only file mappings stay put. */
+	if (vma->vm_file &&
+	    (vma->vm_flags & (VM_READ | VM_WRITE)) == VM_READ)
+		return false;
+	return vma_is_accessible(vma);
+}
+
+/*
+ * The folios change_prot_numa() leaves alone (so no hint fault could
+ * migrate them), plus pinned ones, which cannot migrate anyway.  Page
+ * table lock held.
+ */
+static bool numa_sampling_folio_suitable(struct vm_area_struct *vma,
+					 struct folio *folio)
+{
+	if (!folio || folio_is_zone_device(folio) || folio_test_ksm(folio))
+		return false;
+	if (folio_maybe_dma_pinned(folio))
+		return false;
+	if (is_cow_mapping(vma->vm_flags) && folio_likely_mapped_shared(folio))
+		return false;
+	if (folio_is_file_lru(folio) && folio_test_dirty(folio))
+		return false;
+	/* Tiering only: top-tier memory is not balanced, only promoted to. */
+	if (!(sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL) &&
+	    node_is_toptier(folio_nid(folio)))
+		return false;
+	return true;
+}
+
+/**
+ * struct numa_sampling_decision - what the policy said about one sample.
+ * @folio:	the folio sampled; isolated if @target_nid is set.
+ * @addr:	address the policy was asked about (PMD-aligned for a THP).
+ * @nid:	node the folio is on.
+ * @target_nid:	node to migrate to, or NUMA_NO_NODE.
+ * @last_cpupid: the folio's last cpupid, for task_numa_fault().
+ * @flags:	TNF_* flags for task_numa_fault().
+ * @nr_pages:	size of the folio.
+ * @order:	order of the folio.
+ * @pmd_mapped:	the folio is a PMD-mapped THP.
+ */
+struct numa_sampling_decision {
+	struct folio *folio;
+	unsigned long addr;
+	int nid;
+	int target_nid;
+	int last_cpupid;
+	int flags;
+	int nr_pages;
+	unsigned int order;
+	bool pmd_mapped;
+};
+
+/*
+ * What do_numa_page() does for a hint fault under the page table lock,
+ * for a sample: gather the fault flags, apply the policy and, for a
+ * misplaced folio, isolate it.  @ptl is held.
+ */
+static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
+				 bool writable,
+				 struct numa_sampling_decision *decision)
+{
+	struct folio *folio = decision->folio;
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = decision->addr,
+		.ptl = ptl,
+	};
+	int err;
+
+	decision->nid = folio_nid(folio);
+	decision->nr_pages = folio_nr_pages(folio);
+	decision->order = folio_order(folio);
+	decision->flags = 0;
+
+	/* As numa_migrate_check(), without counting a hint fault. */
+	if (!writable)
+		decision->flags |= TNF_NO_GROUP;
+	if (folio_likely_mapped_shared(folio) && (vma->vm_flags & VM_SHARED))
+		decision->flags |= TNF_SHARED;
+	if (folio_use_access_time(folio))
+		decision->last_cpupid = (-1 & LAST_CPUPID_MASK);
+	else
+		decision->last_cpupid = folio_last_cpupid(folio);
+	vma_set_access_pid_bit(vma);
+	count_vm_numa_event(NUMA_SAMPLING_SAMPLES_USED);
+	if (decision->nid == numa_node_id()) {
+		count_vm_numa_event(NUMA_SAMPLING_SAMPLES_LOCAL);
+		decision->flags |= TNF_FAULT_LOCAL;
+	}
+
+	decision->target_nid = mpol_misplaced(folio, &vmf, decision->addr);
+	if (decision->target_nid == NUMA_NO_NODE)
+		return;
+	err = migrate_misplaced_folio_prepare(folio, vma, decision->target_nid);
+	if (err) {
+		trace_numa_sampling_migrate(current, decision->addr,
+					    decision->order, decision->nid,
+					    decision->target_nid, err);
+		count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);
+		decision->flags |= TNF_MIGRATE_FAIL;
+		decision->target_nid = NUMA_NO_NODE;
+	}
+	/* Isolated: the isolation holds a reference, the folio stays. */
+}
+
+/*
+ * The rest of do_numa_page(), page table lock dropped: migrate an
+ * isolated folio and account the access to the task.
+ */
+static void numa_sampling_act(struct vm_area_struct *vma,
+			      struct numa_sampling_decision *decision,
+			      struct numa_sampling_stats *stats)
+{
+	int nid = decision->nid, err;
+
+	if (decision->target_nid != NUMA_NO_NODE) {
+		err = migrate_misplaced_folio(decision->folio, vma,
+					      decision->target_nid);
+		trace_numa_sampling_migrate(current, decision->addr,
+					    decision->order, decision->nid,
+					    decision->target_nid, err);
+		if (!err) {
+			decision->flags |= TNF_MIGRATED;
+			nid = decision->target_nid;
+			stats->migrated += decision->nr_pages;
+			count_vm_numa_events(NUMA_SAMPLING_PAGES_MIGRATED,
+					     decision->nr_pages);
+			if (decision->pmd_mapped)
+				count_vm_numa_event(NUMA_SAMPLING_THP_MIGRATED);
+		} else {
+			decision->flags |= TNF_MIGRATE_FAIL;
+			count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);
+		}
+	}
+	task_numa_fault(decision->last_cpupid, nid, decision->nr_pages,
+			decision->flags);
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* A sample in a PMD-mapped THP: the whole folio is the unit. */
+static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
+			      const struct numa_sampling_entry *entry,
+			      struct numa_sampling_stats *stats)
+{
+	unsigned long haddr = entry->vaddr & HPAGE_PMD_MASK;
+	struct numa_sampling_decision decision;
+	spinlock_t *ptl;	/* the PMD's page table lock */
+	pmd_t pmdval;
+
+	ptl = pmd_lock(vma->vm_mm, pmd);
+	pmdval = pmdp_get(pmd);
+	if (!pmd_trans_huge(pmdval)) {
+		/* Split or zapped since the lockless look. */
+		spin_unlock(ptl);
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_UNMAPPED);
+		return;
+	}
+	if (pmd_protnone(pmdval)) {
+		/* Marked by a scan before the switch: its fault decides. */
+		spin_unlock(ptl);
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_HINTED);
+		return;
+	}
+	if (entry->has_paddr &&
+	    pmd_pfn(pmdval) + ((entry->vaddr & ~HPAGE_PMD_MASK) >> PAGE_SHIFT) !=
+	    PHYS_PFN(entry->paddr)) {
+		spin_unlock(ptl);
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_PADDR);
+		return;
+	}
+	decision.folio = vm_normal_folio_pmd(vma, haddr, pmdval);
+	if (!thp_migration_supported() ||
+	    !numa_sampling_folio_suitable(vma, decision.folio)) {
+		spin_unlock(ptl);
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_FOLIO);
+		return;
+	}
+	decision.addr = haddr;
+	decision.pmd_mapped = true;
+	numa_sampling_decide(vma, ptl, pmd_write(pmdval), &decision);
+	spin_unlock(ptl);
+	numa_sampling_act(vma, &decision, stats);
+}
+#else
+static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
+			      const struct numa_sampling_entry *entry,
+			      struct numa_sampling_stats *stats)
+{
+	count_vm_numa_event(NUMA_SAMPLING_SKIP_FOLIO);
+}
+#endif
+
+/*
+ * Is the PTE still mapping what was sampled, and a folio NUMA balancing
+ * may move?  Returns 0 and fills @decision if so, else the skip counter.
+ * PTE table lock held.
+ */
+static int numa_sampling_check_pte(struct vm_area_struct *vma, pte_t ptent,
+				   const struct numa_sampling_entry *entry,
+				   struct numa_sampling_decision *decision)
+{
+	if (!pte_present(ptent))
+		return NUMA_SAMPLING_SKIP_UNMAPPED;
+	if (pte_protnone(ptent))
+		return NUMA_SAMPLING_SKIP_HINTED;
+	/* The page sampled may have been freed and the address reused. */
+	if (entry->has_paddr && pte_pfn(ptent) != PHYS_PFN(entry->paddr))
+		return NUMA_SAMPLING_SKIP_PADDR;
+	decision->folio = vm_normal_folio(vma, decision->addr, ptent);
+	if (!numa_sampling_folio_suitable(vma, decision->folio))
+		return NUMA_SAMPLING_SKIP_FOLIO;
+	return 0;
+}
+
+static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
+			      const struct numa_sampling_entry *entry,
+			      struct numa_sampling_stats *stats)
+{
+	struct numa_sampling_decision decision = {
+		.addr = entry->vaddr & PAGE_MASK,
+		.pmd_mapped = false,
+	};
+	spinlock_t *ptl;	/* the PTE table's lock */
+	pte_t *pte, ptent;
+	int skip;
+
+	/*
+	 * pte_offset_map_lock() without its __cond_lock() wrapper, whose
+	 * conditional context sparse cannot follow past the NULL check: the
+	 * table lock and the RCU read lock of the mapping (which
+	 * pte_unmap_unlock() releases) are held exactly when a PTE table
+	 * came back.
+	 */
+	pte = __pte_offset_map_lock(vma->vm_mm, pmd, decision.addr, &ptl);
+	if (!pte) {
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_UNMAPPED);
+		return;
+	}
+	__acquire(RCU);
+	__acquire(ptl);
+	ptent = ptep_get(pte);
+	skip = numa_sampling_check_pte(vma, ptent, entry, &decision);
+	if (!skip)
+		numa_sampling_decide(vma, ptl, pte_write(ptent), &decision);
+	pte_unmap_unlock(pte, ptl);
+
+	if (skip)
+		count_vm_numa_event(skip);
+	else
+		numa_sampling_act(vma, &decision, stats);
+}
+
+/* One sample of current's, mmap_lock held for read. */
+static void numa_sampling_one(struct mm_struct *mm,
+			      const struct numa_sampling_entry *entry,
+			      struct numa_sampling_stats *stats)
+{
+	struct vm_area_struct *vma;
+	pmd_t *pmd, pmdval;
+
+	stats->scanned++;
+	/*
+	 * From an mm replaced by exec since, or made on a node the task has
+	 * left: the task's accesses now come from elsewhere.
+	 */
+	if (entry->mm != mm || entry->nid != numa_node_id()) {
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_STALE);
+		return;
+	}
+	vma = vma_lookup(mm, entry->vaddr);
+	if (!vma) {
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_UNMAPPED);
+		return;
+	}
+	if (!numa_sampling_vma_suitable(vma)) {
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_VMA);
+		return;
+	}
+	pmd = mm_find_pmd(mm, entry->vaddr);
+	if (!pmd) {
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_UNMAPPED);
+		return;
+	}
+	pmdval = pmdp_get_lockless(pmd);
+	if (pmd_trans_huge(pmdval)) {
+		numa_sampling_pmd(vma, pmd, entry, stats);
+		return;
+	}
+	if (pmd_none(pmdval) || !pmd_present(pmdval)) {
+		count_vm_numa_event(NUMA_SAMPLING_SKIP_UNMAPPED);
+		return;
+	}
+	numa_sampling_pte(vma, pmd, entry, stats);
+}
+
+/*
+ * The task_work: current processes its queued samples, at most one
+ * queue's worth, under a single mmap_read_trylock().
+ */
+static void numa_sampling_work(struct callback_head *work)
+{
+	struct numa_sampling_queue *queue =
+		container_of(work, struct numa_sampling_queue, work);
+	struct numa_sampling_entry chunk[NUMA_SAMPLING_CHUNK];
+	unsigned int budget = NUMA_SAMPLING_QUEUE_LEN, nr, i;
+	struct numa_sampling_stats stats = {};
+	struct task_struct *p = current;
+	struct mm_struct *mm = p->mm;
+
+	/* Samples arriving from now on queue the work again. */
+	clear_bit(NUMA_SAMPLING_WORK_PENDING, &queue->state);
+	/*
+	 * Order the clear before the dequeue: a producer that saw the bit
+	 * still set has its samples in the queue by the time we lock it.
+	 */
+	smp_mb__after_atomic();
+
+	if ((p->flags & PF_EXITING) || !mm) {
+		numa_sampling_discard(queue);
+		return;
+	}
+	/* The CPU that lent us its spare queue gets a new one. */
+	numa_sampling_refill_spare(raw_smp_processor_id());
+	numa_sampling_free_orphans();
+
+	if (!numa_sampling_active()) {
+		nr = numa_sampling_discard(queue);
+		count_vm_numa_events(NUMA_SAMPLING_SKIP_STALE, nr);
+		return;
+	}
+	if (!mmap_read_trylock(mm)) {
+		nr = numa_sampling_discard(queue);
+		count_vm_numa_events(NUMA_SAMPLING_SKIP_LOCKED, nr);
+		return;
+	}
+
+	trace_sched_numa_balance_start(p);
+	while (budget) {
+		nr = numa_sampling_dequeue(queue, chunk,
+					   min(budget, NUMA_SAMPLING_CHUNK));
+		if (!nr)
+			break;
+		budget -= nr;
+		for (i = 0; i < nr; i++)
+			numa_sampling_one(mm, &chunk[i], &stats);
+		cond_resched();
+	}
+	trace_sched_numa_balance_end(p, stats.scanned, stats.migrated);
+	mmap_read_unlock(mm);
+}
+
+/* ------------------------------------------------------- sysctl */
+
+static void numa_sampling_fill_spares(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		numa_sampling_refill_spare(cpu);
+}
+
+static int numa_sampling_mode_handler(const struct ctl_table *table, int write,
+				      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table tmp = *table;
+	unsigned int mode;
+	int err;
+
+	if (write && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	mutex_lock(&numa_sampling_mode_lock);
+	mode = numa_sampling_mode;
+	tmp.data = &mode;
+	err = proc_douintvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (err || !write || mode == numa_sampling_mode)
+		goto out;
+	if (mode) {
+		numa_sampling_fill_spares();
+		static_branch_enable(&numa_sampling_mode_key);
+	} else {
+		static_branch_disable(&numa_sampling_mode_key);
+	}
+	numa_sampling_mode = mode;
+out:
+	mutex_unlock(&numa_sampling_mode_lock);
+	return err;
+}
+
+static struct ctl_table numa_sampling_sysctls[] = {
+	{
+		.procname	= "numa_balancing_mem_sampling",
+		.data		= &numa_sampling_mode,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= numa_sampling_mode_handler,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+};
+
+static int __init numa_sampling_init(void)
+{
+	int err;
+
+	err = mem_sampling_register_consumer(&numa_sampling_consumer);
+	if (err) {
+		pr_err("cannot register the consumer: %d\n", err);
+		return err;
+	}
+	register_sysctl_init("kernel", numa_sampling_sysctls);
+	return 0;
+}
+late_initcall(numa_sampling_init);
