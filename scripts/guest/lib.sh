@@ -11,6 +11,10 @@ cmdline_arg() {
 	echo "$v"
 }
 
+sysfs_set() {
+	[ -e "/sys/kernel/mm/$1" ] && echo "$2" > "/sys/kernel/mm/$1"
+}
+
 sysctl_set() {
 	[ -e "/proc/sys/$1" ] && echo "$2" > "/proc/sys/$1"
 }
@@ -26,6 +30,12 @@ set_mode() {
 		;;
 	sample)
 		[ -e /proc/sys/kernel/numa_balancing_mem_sampling ] || return 1
+		# The NUMA consumer takes at most 64 samples of a task per
+		# return to user space: interrupt it with at most 128 records
+		# (8 KiB of 64-byte records) rather than 1024 (the 64 KiB default),
+		# spend the samples on loads and stores only.
+		sysfs_set mem_sampling/buffer_size 8192
+		sysfs_set mem_sampling/op_filter load,store
 		echo 1 > /proc/sys/kernel/numa_balancing
 		echo 1 > /proc/sys/kernel/mem_sampling_enable 2>/dev/null || return 1
 		echo 1 > /proc/sys/kernel/numa_balancing_mem_sampling || return 1
