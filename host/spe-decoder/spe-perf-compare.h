@@ -22,18 +22,7 @@ static unsigned long agreed, diff_reserved, diff_ext_end, diff_align_end;
 /* The first mismatch compare_stream() found, for the caller to print. */
 static char compare_why[512];
 
-static const u8 perf_to_spe_type[] = {
-	[ARM_SPE_BAD]		= SPE_PACKET_BAD,
-	[ARM_SPE_PAD]		= SPE_PACKET_PAD,
-	[ARM_SPE_END]		= SPE_PACKET_END,
-	[ARM_SPE_TIMESTAMP]	= SPE_PACKET_TIMESTAMP,
-	[ARM_SPE_ADDRESS]	= SPE_PACKET_ADDRESS,
-	[ARM_SPE_COUNTER]	= SPE_PACKET_COUNTER,
-	[ARM_SPE_CONTEXT]	= SPE_PACKET_CONTEXT,
-	[ARM_SPE_OP_TYPE]	= SPE_PACKET_OP_TYPE,
-	[ARM_SPE_EVENTS]	= SPE_PACKET_EVENTS,
-	[ARM_SPE_DATA_SOURCE]	= SPE_PACKET_DATA_SOURCE,
-};
+#include "spe-perf-types.h"
 
 /* Our field extractors against perf's macros, for one packet. */
 static const char *compare_fields(const struct spe_packet *ours,
