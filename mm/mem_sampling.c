@@ -72,6 +72,7 @@
  */
 struct mem_sampling_cpu {
 	struct task_struct *target;
+	struct mem_sampling_provider *lent_by;
 	unsigned int nr;
 	struct mem_sampling_record batch[MEM_SAMPLING_BATCH];
 };
@@ -131,15 +132,42 @@ static bool mem_sampling_task_wanted(struct task_struct *task)
  *
  * Return: true when sampling runs (enabled and a provider registered) and
  * @task is a user task whose process did not opt out (or opted in, in
- * opt-in mode).
+ * opt-in mode); for current, also that the provider has not lent this
+ * CPU's hardware to perf.  A caller that may be preempted gets the answer
+ * for the CPU it was on, which is as good as any for a heuristic.
  */
 bool mem_sampling_task_sampled(struct task_struct *task)
 {
 	if (!static_branch_unlikely(&mem_sampling_key))
 		return false;
+	if (task == current) {
+		struct mem_sampling_provider *lender;
+
+		lender = this_cpu_read(mem_sampling_cpu.lent_by);
+		if (lender && lender == rcu_access_pointer(mem_sampling_active))
+			return false;
+	}
 	return READ_ONCE(mem_sampling_running) && mem_sampling_task_wanted(task);
 }
 EXPORT_SYMBOL_GPL(mem_sampling_task_sampled);
+
+/**
+ * mem_sampling_provider_lent - this CPU's hardware is lent out, or back.
+ * @provider: the provider lending it, active or not.
+ * @lent: true while another user (perf) programs the hardware.
+ *
+ * Called by the provider on the CPU, interrupts disabled.  Only what
+ * mem_sampling_task_sampled() answers for current depends on it, and only
+ * while @provider is the active one: the provider itself keeps track of
+ * what it must not touch.
+ */
+void mem_sampling_provider_lent(struct mem_sampling_provider *provider,
+				bool lent)
+{
+	lockdep_assert_irqs_disabled();
+	__this_cpu_write(mem_sampling_cpu.lent_by, lent ? provider : NULL);
+}
+EXPORT_SYMBOL_GPL(mem_sampling_provider_lent);
 
 /* ------------------------------------------------------- records path */
 

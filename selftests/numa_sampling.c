@@ -225,6 +225,20 @@ static void report(const char *what, double seconds,
 		       delta_of(before, USED));
 }
 
+/* Every counter that moved, to tell why a run failed. */
+static void report_deltas(const struct counters *before)
+{
+	struct counters now;
+	int i;
+
+	if (read_counters(&now))
+		return;
+	for (i = 0; i < NR_COUNTERS; i++)
+		if (now.v[i] != before->v[i])
+			ksft_print_msg("  %s +%ld\n", counter_names[i],
+				       now.v[i] - before->v[i]);
+}
+
 static int pin_to_cpu(int cpu)
 {
 	cpu_set_t set;
@@ -683,7 +697,8 @@ static int mode_switch_child(void)
 	return ok ? 0 : 1;
 }
 
-static int in_child(int (*fn)(void));
+static int run_in_child(const char *name);
+#define in_child(fn) run_in_child(#fn)
 
 static void test_mode_switch(void)
 {
@@ -810,19 +825,6 @@ static void numab_fast_scan(void)
 	}
 	write_file(NUMAB_DEBUGFS "scan_delay_ms", "100");
 	write_file(NUMAB_DEBUGFS "scan_period_min_ms", "100");
-}
-
-/* Run @fn in a fresh child (fresh scan state), return its exit status. */
-static int in_child(int (*fn)(void))
-{
-	int status;
-	pid_t child = fork();
-
-	if (child == 0)
-		_exit(fn());
-	if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 #define WORK_PAGES 64
@@ -1011,8 +1013,13 @@ static int spe_child(void)
 		return 2;
 	t = converge(buf, WORK_PAGES, 120, false);
 	report("SPE sample mode", t, &before);
-	if (t < 0 || delta_of(&before, PTE_UPDATES) || delta_of(&before, HINT_FAULTS))
+	if (t < 0 || delta_of(&before, PTE_UPDATES) || delta_of(&before, HINT_FAULTS)) {
+		ksft_print_msg("%d/%d pages on node 0, on CPU %d; counters:\n",
+			       pages_on(buf, WORK_PAGES, 0), WORK_PAGES,
+			       sched_getcpu());
+		report_deltas(&before);
 		return 1;
+	}
 	return 0;
 }
 
@@ -1037,6 +1044,57 @@ static void test_spe_end_to_end(void)
 	write_file(TEST_ACTIVE, "1");
 	ksft_test_result(rc == 0,
 			 "SPE end to end: remote memory moves in sample mode without hint faults\n");
+}
+
+/* ---------------------------------------------------- fresh children */
+
+/*
+ * Tests that count NUMA hint faults run in a child that execs this
+ * program again: a forked child would share its parent's page tables, and
+ * a parent scanned while scan mode was on (or while providers changed)
+ * leaves PROT_NONE entries that the child would fault on, counted as hint
+ * faults it did not cause.  After exec the child's mm is its own.
+ */
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} children[] = {
+#define CHILD(fn) { #fn, fn }
+	CHILD(mode_switch_child),
+	CHILD(sample_mode_child),
+	CHILD(scan_mode_child),
+	CHILD(opted_out_scan_child),
+	CHILD(placement_child),
+	CHILD(spe_child),
+#undef CHILD
+};
+
+/* Run the child named @name in a fresh process, return its exit status. */
+static int run_in_child(const char *name)
+{
+	int status;
+	pid_t child;
+
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		execl("/proc/self/exe", "numa_sampling", "--child", name, NULL);
+		_exit(3);
+	}
+	if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static int child_main(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(children); i++)
+		if (!strcmp(children[i].name, name))
+			return children[i].fn();
+	ksft_print_msg("no child named %s\n", name);
+	return 3;
 }
 
 /* ----------------------------------------------------------- main */
@@ -1096,9 +1154,11 @@ static void restore(void)
 		set_long(NUMAB_DEBUGFS "scan_period_min_ms", saved_scan_period_min);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	page_size = sysconf(_SC_PAGESIZE);
+	if (argc == 3 && !strcmp(argv[1], "--child"))
+		return child_main(argv[2]);
 	ksft_print_header();
 
 	if (geteuid())

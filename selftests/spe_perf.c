@@ -7,13 +7,17 @@
  *    and mem_sampling resumes after close;
  *  - a CPU-wide perf SPE event on CPU 1 while a strider runs there: the
  *    strider's mem_sampling records stop during the event and come back
- *    after close although the strider never leaves the CPU.
+ *    after close although the strider never leaves the CPU;
+ *  - in NUMA sample mode, a task on a CPU whose SPE perf holds is not
+ *    sampled, so NUMA balancing scans it as before: its remote pages move
+ *    through hint faults, none through samples.
  * The AUX data and what a host check needs (buffer address, page frames,
  * pid) go to $OUTBOX/spe_perf/, where check-spe-perf decodes them with
  * perf's own SPE decoder (perf-spe-dump) and checks every record.
  */
 #include "spe_util.h"
 
+#include <linux/mempolicy.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -22,6 +26,11 @@
 #define PASSES		50
 #define DATA_PAGES	16
 #define AUX_PAGES	1024
+
+#define NUMAB		"/proc/sys/kernel/numa_balancing"
+#define NUMAB_SAMPLING	"/proc/sys/kernel/numa_balancing_mem_sampling"
+#define NUMAB_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing/"
+#define HOLDER_PAGES	64
 
 /* The arm_spe PMU's format/ (see drivers/perf/arm_spe_pmu.c). */
 #define SPE_CONFIG_PA_ENABLE	0x2ULL		/* config:1 */
@@ -319,6 +328,109 @@ static void test_cpu_event(int type, long long period)
 			 "cpu event: a CPU-wide perf event pauses mem_sampling there, it resumes by itself\n");
 }
 
+/* How many of the @nr pages at @buf are on @node (move_pages(2) query). */
+static int pages_on_node(char *buf, int nr, int node)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	void *pages[HOLDER_PAGES];
+	int status[HOLDER_PAGES];
+	int i, n = 0;
+
+	for (i = 0; i < nr; i++)
+		pages[i] = buf + i * ps;
+	if (syscall(__NR_move_pages, 0, nr, pages, NULL, status, 0))
+		return -1;
+	for (i = 0; i < nr; i++)
+		n += status[i] == node;
+	return n;
+}
+
+/*
+ * On CPU 1 (node 1), pages placed on node 0, touched until all are on
+ * node 1 or @seconds pass.  Exit status 0: they all moved.
+ */
+static int remote_toucher(int seconds)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	unsigned long node0 = 1;
+	double start;
+	char *buf;
+	int i;
+
+	pin_to_cpu(1);
+	buf = mmap(NULL, HOLDER_PAGES * ps, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED ||
+	    syscall(__NR_mbind, buf, HOLDER_PAGES * ps, MPOL_BIND, &node0,
+		    sizeof(node0) * 8, 0))
+		return 2;
+	memset(buf, 1, HOLDER_PAGES * ps);
+	if (syscall(__NR_mbind, buf, HOLDER_PAGES * ps, MPOL_DEFAULT, NULL, 0, 0) ||
+	    pages_on_node(buf, HOLDER_PAGES, 0) != HOLDER_PAGES)
+		return 2;
+	start = now();
+	while (now() - start < seconds) {
+		for (i = 0; i < HOLDER_PAGES; i++)
+			buf[i * ps]++;
+		if (pages_on_node(buf, HOLDER_PAGES, 1) == HOLDER_PAGES)
+			return 0;
+	}
+	return 1;
+}
+
+static void test_holder_scanned(int type, long long period)
+{
+	char numab[32], mode[32], delay[32], period_min[32];
+	long long faults, migrated;
+	struct spe_session s;
+	int err, status = -1;
+	pid_t pid;
+
+	if (read_str(NUMAB_SAMPLING, mode, sizeof(mode)) ||
+	    read_str(NUMAB_DEBUGFS "scan_delay_ms", delay, sizeof(delay))) {
+		ksft_test_result_skip("perf holder: no NUMA sample mode or debugfs\n");
+		return;
+	}
+	read_str(NUMAB, numab, sizeof(numab));
+	read_str(NUMAB_DEBUGFS "scan_period_min_ms", period_min, sizeof(period_min));
+	err = session_open(&s, type, -1, 1, period);
+	if (err) {
+		ksft_test_result_fail("perf holder: perf_event_open/mmap: %s\n",
+				      strerror(-err));
+		return;
+	}
+	write_str(NUMAB, "1");
+	write_str(NUMAB_SAMPLING, "1");
+	write_str(NUMAB_DEBUGFS "scan_delay_ms", "100");
+	write_str(NUMAB_DEBUGFS "scan_period_min_ms", "100");
+	ioctl(s.fd, PERF_EVENT_IOC_ENABLE, 0);
+	faults = vmstat_read("numa_hint_faults");
+	migrated = vmstat_read("numa_sampling_pages_migrated");
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(remote_toucher(60));
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	faults = vmstat_read("numa_hint_faults") - faults;
+	migrated = vmstat_read("numa_sampling_pages_migrated") - migrated;
+
+	ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0);
+	session_close(&s);
+	write_str(NUMAB_DEBUGFS "scan_delay_ms", delay);
+	write_str(NUMAB_DEBUGFS "scan_period_min_ms", period_min);
+	write_str(NUMAB_SAMPLING, mode);
+	write_str(NUMAB, numab);
+
+	ksft_print_msg("perf holder: status %d, hint faults +%lld, sample migrations +%lld\n",
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1, faults,
+		       migrated);
+	ksft_test_result(WIFEXITED(status) && !WEXITSTATUS(status) &&
+			 faults >= HOLDER_PAGES && !migrated,
+			 "perf holder: in sample mode, a task where perf holds SPE is scanned as before\n");
+}
+
 int main(void)
 {
 	const char *why = spe_unavailable();
@@ -333,7 +445,7 @@ int main(void)
 	type = spe_pmu_type();
 	if (type < 0)
 		ksft_exit_skip("no arm_spe perf PMU (CONFIG_ARM_SPE_PMU off?)\n");
-	ksft_set_plan(3);
+	ksft_set_plan(4);
 
 	snprintf(outdir, sizeof(outdir), "%s/spe_perf", outbox ? outbox : "/tmp");
 	mkdir(outdir, 0755);
@@ -348,6 +460,7 @@ int main(void)
 
 	test_task_event(type, period);
 	test_cpu_event(type, period);
+	test_holder_scanned(type, period);
 
 	ms_restore(&saved);
 	write_str(MS_EVENT "/enable", "0");

@@ -214,8 +214,18 @@ void mem_sampling_records_add(const struct mem_sampling_record *records,
 void mem_sampling_records_flush(void);
 /* Providers count what the hardware or the decoder lost. */
 void mem_sampling_count_lost(unsigned int truncated, unsigned int dropped);
+/*
+ * A provider lends this CPU's hardware to another user (perf) and takes
+ * it back; interrupts disabled, on that CPU.  Tasks running here while it
+ * is lent are not sampled, so NUMA balancing scans them as before.
+ */
+void mem_sampling_provider_lent(struct mem_sampling_provider *provider,
+				bool lent);
 
-/* Is this task sampled now (global switch, its prctl, a provider)? */
+/*
+ * Is this task sampled now (global switch, its prctl, a provider, and for
+ * current, the hardware of its CPU not lent to perf)?
+ */
 bool mem_sampling_task_sampled(struct task_struct *task);
 
 /*

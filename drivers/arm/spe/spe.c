@@ -728,6 +728,7 @@ void arm_spe_hw_acquire(void)
 	/* Save our state, drain our records, leave perf a clean SPE. */
 	spe->stats.pauses++;
 	spe_hw_quiesce(spe);
+	mem_sampling_provider_lent(&spe_dev->provider, true);
 }
 EXPORT_SYMBOL_GPL(arm_spe_hw_acquire);
 
@@ -745,6 +746,7 @@ void arm_spe_hw_release(void)
 		return;
 
 	spe->stats.resumes++;
+	mem_sampling_provider_lent(&spe_dev->provider, false);
 	if (spe->wanted && spe_can_sample(spe)) {
 		/* perf stopped its session; make sure nothing of it runs. */
 		spe_hw_disable();
