@@ -220,6 +220,14 @@ static long records_at(long long interval)
 		pin_to_cpu(1 % sysconf(_SC_NPROCESSORS_ONLN));
 		buf = map_buffer(STRIDER_BASE, RATE_SIZE);
 		stride(buf, RATE_SIZE, RATE_PASSES);
+		/*
+		 * Sleep once before exiting: switching out drains the
+		 * buffer while tracing is on.  The drain at the final
+		 * switch of exit comes after the parent has been woken,
+		 * and may lose the race with trace_on(false) below (it
+		 * did on the debug kernel).
+		 */
+		usleep(1000);
 		_exit(0);
 	}
 	wait_child(pid);
