@@ -18,6 +18,10 @@
  * (left in $OUTBOX/mem_sampling_stress/ for the host check that decodes
  * it with perf's decoder).  Splats are caught by the harness's dmesg
  * scan, leaks by make test-debug's kmemleak scan.
+ *
+ * STRESS_SECONDS in the environment sets the duration; on the guest's
+ * kernel command line (GUEST_APPEND="STRESS_SECONDS=30") the kernel hands
+ * it to init, and so to every test, as an environment variable.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -32,8 +36,10 @@
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 #define DEFAULT_SECONDS	90
-#define STALL_SECONDS	20	/* an actor silent this long is stuck */
-#define REAP_SECONDS	30	/* after the stop, to come to an end */
+/* Generous: a debug kernel (KASAN, lockdep) is many times slower. */
+#define STALL_SECONDS	60	/* an actor silent this long is stuck */
+#define REAP_SECONDS	60	/* after the stop, to come to an end */
+#define CHILD_SECONDS	30	/* for a short-lived child to be reaped */
 #define WORK_PAGES	64
 #define STRIDE_SIZE	0x100000UL
 
@@ -344,11 +350,12 @@ static void forker(void)
 		sh->forks++;
 		if (i % 4 == 0)
 			sh->execs++;
-		deadline = now() + 10;
+		deadline = now() + CHILD_SECONDS;
 		while (waitpid(pid, &status, WNOHANG) != pid) {
 			if (now() > deadline) {
 				sh->children_hung++;
-				failed(FORKER, "child %d not done in 10 s", pid);
+				failed(FORKER, "child %d not done in %d s", pid,
+				       CHILD_SECONDS);
 				kill(pid, SIGKILL);
 				waitpid(pid, &status, 0);
 				break;
