@@ -736,14 +736,20 @@ static int mem_sampling_enable_handler(const struct ctl_table *table,
 {
 	struct ctl_table value_table = *table;
 	int value = READ_ONCE(mem_sampling_enabled);
+	size_t len = *lenp;
 	int err;
 
 	if (write && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
+	if (write && len >= PAGE_SIZE)
+		return -EINVAL;
 	value_table.data = &value;
 	err = proc_dointvec_minmax(&value_table, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;
+	/* One value and blanks: "1 2" must not set 1 and leave "2" unread. */
+	if (*lenp != len)
+		return -EINVAL;
 	return mem_sampling_set_enabled(value);
 }
 

@@ -23,6 +23,29 @@
 
 /* ------------------------------------------------------------ tunables */
 
+/*
+ * Parsing is strict: a write holds one value, optionally followed by a
+ * newline, and nothing else.  The text must not hold a NUL either, or
+ * "1\0garbage" would read as "1".  Every parse error, an out of range
+ * number (-ERANGE from kstrto*()) included, is -EINVAL.
+ */
+static bool mem_sampling_text_ok(const char *buf, size_t count)
+{
+	return strnlen(buf, count) == count;
+}
+
+/* paddr and opt_in: 0 or 1, not kstrtobool()'s "yes", "on" or "1x". */
+static int mem_sampling_parse_switch(const char *buf, size_t count, bool *on)
+{
+	unsigned int value;
+
+	if (!mem_sampling_text_ok(buf, count) ||
+	    kstrtouint(buf, 10, &value) || value > 1)
+		return -EINVAL;
+	*on = value;
+	return 0;
+}
+
 /* A u32 tunable: where it is in struct mem_sampling_config. */
 struct mem_sampling_u32_attr {
 	struct kobj_attribute attr;
@@ -50,9 +73,8 @@ static ssize_t mem_sampling_u32_store(struct kobject *kobj,
 	u32 value;
 	int err;
 
-	err = kstrtou32(buf, 0, &value);
-	if (err)
-		return err;
+	if (!mem_sampling_text_ok(buf, count) || kstrtou32(buf, 0, &value))
+		return -EINVAL;
 	mem_sampling_get_config(&cfg);
 	*(u32 *)((char *)&cfg + u32_attr->offset) = value;
 	err = mem_sampling_set_config(&cfg);
@@ -103,6 +125,8 @@ static ssize_t op_filter_store(struct kobject *kobj,
 	struct mem_sampling_config cfg;
 	int filter, err;
 
+	if (!mem_sampling_text_ok(buf, count))
+		return -EINVAL;
 	filter = sysfs_match_string(op_filter_names, buf);
 	if (filter < 0)
 		return -EINVAL;
@@ -130,7 +154,7 @@ static ssize_t paddr_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool paddr;
 	int err;
 
-	err = kstrtobool(buf, &paddr);
+	err = mem_sampling_parse_switch(buf, count, &paddr);
 	if (err)
 		return err;
 	mem_sampling_get_config(&cfg);
@@ -153,7 +177,7 @@ static ssize_t opt_in_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool opt_in;
 	int err;
 
-	err = kstrtobool(buf, &opt_in);
+	err = mem_sampling_parse_switch(buf, count, &opt_in);
 	if (err)
 		return err;
 	mem_sampling_set_opt_in(opt_in);

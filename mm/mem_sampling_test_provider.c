@@ -149,6 +149,17 @@ static int test_parse_u16(const char *value, u16 *result)
 	return kstrtou16(value, 0, result);
 }
 
+/* 0 or 1: kstrtobool() would also take "yes" or "1x". */
+static int test_parse_flag(const char *value, bool *result)
+{
+	unsigned int flag;
+
+	if (kstrtouint(value, 10, &flag) || flag > 1)
+		return -EINVAL;
+	*result = flag;
+	return 0;
+}
+
 /* Parse one non-empty line (NUL-terminated, modified in place). */
 static int test_parse_line(char *line, struct test_line *parsed)
 {
@@ -216,7 +227,7 @@ static int test_parse_line(char *line, struct test_line *parsed)
 				err = -EINVAL;
 			break;
 		default:
-			err = kstrtobool(value, &parsed->truncated);
+			err = test_parse_flag(value, &parsed->truncated);
 			if (parsed->truncated)
 				record->flags |= MEM_SAMPLING_RECORD_TRUNCATED;
 			break;
@@ -336,6 +347,11 @@ static ssize_t test_inject_write(struct file *file, const char __user *ubuf,
 	text = memdup_user_nul(ubuf, count);
 	if (IS_ERR(text))
 		return PTR_ERR(text);
+	/* A NUL would end the text early and the rest go unread. */
+	if (strlen(text) != count) {
+		ret = -EINVAL;
+		goto out;
+	}
 	/* A record line needs at least "a=b\n". */
 	max_lines = count / 4 + 1;
 	lines = kvcalloc(max_lines, sizeof(*lines), GFP_KERNEL);
@@ -419,23 +435,43 @@ static int test_set_active(bool active)
 	return err;
 }
 
-static int test_active_get(void *data, u64 *value)
+static ssize_t test_active_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
 {
-	*value = READ_ONCE(test_registered);
-	return 0;
+	char text[4];
+	int len;
+
+	len = scnprintf(text, sizeof(text), "%d\n", READ_ONCE(test_registered));
+	return simple_read_from_buffer(ubuf, count, ppos, text, len);
 }
 
-static int test_active_set(void *data, u64 value)
+/* "0" or "1", a newline at most after it; anything else is -EINVAL. */
+static ssize_t test_active_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
 {
+	char text[8] = {};
+	unsigned int value;
+	int err;
+
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (value > 1)
+	if (!count || count >= sizeof(text))
 		return -EINVAL;
-	return test_set_active(value);
+	if (copy_from_user(text, ubuf, count))
+		return -EFAULT;
+	if (strlen(text) != count || kstrtouint(text, 10, &value) || value > 1)
+		return -EINVAL;
+	err = test_set_active(value);
+	return err ? err : count;
 }
 
-DEFINE_DEBUGFS_ATTRIBUTE(test_active_fops, test_active_get, test_active_set,
-			 "%llu\n");
+static const struct file_operations test_active_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= test_active_read,
+	.write	= test_active_write,
+	.llseek	= default_llseek,
+};
 
 static int test_stats_show(struct seq_file *m, void *unused)
 {
@@ -455,8 +491,7 @@ static int __init mem_sampling_test_provider_init(void)
 
 	dir = debugfs_create_dir("mem_sampling", NULL);
 	debugfs_create_file("inject", 0200, dir, NULL, &test_inject_fops);
-	debugfs_create_file_unsafe("active", 0600, dir, NULL,
-				   &test_active_fops);
+	debugfs_create_file("active", 0600, dir, NULL, &test_active_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &test_stats_fops);
 
 	/* Stand in only when no real provider registered before us. */

@@ -108,7 +108,7 @@ struct numa_sampling_stats {
 DEFINE_STATIC_KEY_FALSE(numa_sampling_mode_key);
 
 /* kernel.numa_balancing_mem_sampling; written under the mutex. */
-static unsigned int numa_sampling_mode;
+static int numa_sampling_mode;
 static DEFINE_MUTEX(numa_sampling_mode_lock);
 
 /*
@@ -714,16 +714,25 @@ static int numa_sampling_mode_handler(const struct ctl_table *table, int write,
 				      void *buffer, size_t *lenp, loff_t *ppos)
 {
 	struct ctl_table tmp = *table;
-	unsigned int mode;
-	int err;
+	size_t len = *lenp;
+	int mode, err;
 
 	if (write && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
+	if (write && len >= PAGE_SIZE)
+		return -EINVAL;
 
 	mutex_lock(&numa_sampling_mode_lock);
 	mode = numa_sampling_mode;
 	tmp.data = &mode;
-	err = proc_douintvec_minmax(&tmp, write, buffer, lenp, ppos);
+	/*
+	 * proc_dointvec_minmax() reports what it left unread in *lenp
+	 * (proc_douintvec_minmax() does not): "1 2" or "1 x" must fail, not
+	 * set 1.
+	 */
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (!err && write && *lenp != len)
+		err = -EINVAL;
 	if (err || !write || mode == numa_sampling_mode)
 		goto out;
 	if (mode) {
@@ -742,7 +751,7 @@ static struct ctl_table numa_sampling_sysctls[] = {
 	{
 		.procname	= "numa_balancing_mem_sampling",
 		.data		= &numa_sampling_mode,
-		.maxlen		= sizeof(unsigned int),
+		.maxlen		= sizeof(int),
 		.mode		= 0644,
 		.proc_handler	= numa_sampling_mode_handler,
 		.extra1		= SYSCTL_ZERO,

@@ -4,7 +4,10 @@
 (selftests/spe_perf.c): decode it with perf's own SPE packet decoder
 (perf-spe-dump) and check every record.
 
-usage: check-spe-perf.py PERF_SPE_DUMP GUEST_OUT_DIR RESULT_FILE
+usage: check-spe-perf.py PERF_SPE_DUMP GUEST_OUT_DIR RESULT_FILE [TEST]
+
+TEST (default spe_perf) names the cases: mem_sampling_stress leaves the
+same files after its stress run.
 
 task.aux (a per-task event on the test process striding its buffer):
 records decode without a bad packet, >= 90% of the data VAs lie in the
@@ -100,9 +103,10 @@ def check_cpu(dump, out):
 
 def main():
     dump, out, result = sys.argv[1:4]
+    test = sys.argv[4] if len(sys.argv) > 4 else "spe_perf"
     lines, failed = [], False
-    for name, fn in (("spe_perf task event AUX data decoded by perf", check_task),
-                     ("spe_perf cpu event AUX data decoded by perf", check_cpu)):
+    for name, fn in ((f"{test} task event AUX data decoded by perf", check_task),
+                     (f"{test} cpu event AUX data decoded by perf", check_cpu)):
         try:
             status, msg = fn(dump, out)
         except (OSError, subprocess.CalledProcessError, ValueError, KeyError) as e:

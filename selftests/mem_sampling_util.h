@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the mem_sampling kselftests: reading and writing the
- * control files, vmstat counters, the prctl numbers and the test
- * provider's inject file.
+ * control files, vmstat counters, the prctl numbers, the test provider's
+ * inject file, dropping to the unprivileged user and placing pages on a
+ * NUMA node.
  */
 #ifndef MEM_SAMPLING_UTIL_H
 #define MEM_SAMPLING_UTIL_H
@@ -13,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <grp.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <linux/prctl.h>
 
 #ifndef PR_SET_MEM_SAMPLING
@@ -34,22 +37,31 @@
 
 #define NOBODY_UID	1000
 
-/* Write @text to @path in one write(); 0 or -errno. */
-static inline int ms_write(const char *path, const char *text)
+/*
+ * Write the @len bytes at @buf (NULs included) to @path in one write();
+ * 0, -errno, or -EIO if the file took only part of them.
+ */
+static inline int ms_write_bytes(const char *path, const void *buf, size_t len)
 {
-	ssize_t len = strlen(text), done;
+	ssize_t done;
 	int fd, err = 0;
 
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return -errno;
-	done = write(fd, text, len);
+	done = write(fd, buf, len);
 	if (done < 0)
 		err = -errno;
-	else if (done != len)
+	else if ((size_t)done != len)
 		err = -EIO;
 	close(fd);
 	return err;
+}
+
+/* Write @text to @path in one write(); 0 or -errno. */
+static inline int ms_write(const char *path, const char *text)
+{
+	return ms_write_bytes(path, text, strlen(text));
 }
 
 /* Read @path into @buf (NUL-terminated, trailing newline removed). */
@@ -109,6 +121,79 @@ static inline int ms_get_mode(void)
 	int mode = prctl(PR_GET_MEM_SAMPLING, 0, 0, 0, 0);
 
 	return mode < 0 ? -errno : mode;
+}
+
+/*
+ * Become the unprivileged user NOBODY_UID for good: no supplementary
+ * groups, real, effective and saved ids all changed, so every capability
+ * is gone.  0 or -errno.
+ */
+static inline int ms_become_nobody(void)
+{
+	if (setgroups(0, NULL) ||
+	    setresgid(NOBODY_UID, NOBODY_UID, NOBODY_UID) ||
+	    setresuid(NOBODY_UID, NOBODY_UID, NOBODY_UID))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Move the @nr pages at @buf (faulted in) to @node with move_pages(2),
+ * which leaves no memory policy behind: NUMA balancing may move them back.
+ * 0, or -errno / -EBUSY if a page did not move.
+ */
+static inline int ms_move_to_node(void *buf, int nr, int node)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *pages[nr];
+	int nodes[nr], status[nr], i;
+
+	for (i = 0; i < nr; i++) {
+		pages[i] = (char *)buf + i * page;
+		nodes[i] = node;
+	}
+	if (syscall(__NR_move_pages, 0, nr, pages, nodes, status, 0))
+		return -errno;
+	for (i = 0; i < nr; i++)
+		if (status[i] != node)
+			return status[i] < 0 ? status[i] : -EBUSY;
+	return 0;
+}
+
+/* How many of the @nr pages at @buf are on @node (-errno on failure). */
+static inline int ms_pages_on_node(void *buf, int nr, int node)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *pages[nr];
+	int status[nr], i, n = 0;
+
+	for (i = 0; i < nr; i++)
+		pages[i] = (char *)buf + i * page;
+	if (syscall(__NR_move_pages, 0, nr, pages, NULL, status, 0))
+		return -errno;
+	for (i = 0; i < nr; i++)
+		n += status[i] == node;
+	return n;
+}
+
+/* Physical address of the byte at @addr of this process, 0 if unknown. */
+static inline unsigned long long ms_paddr_of(const void *addr)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long long entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, sizeof(entry),
+		  (unsigned long)addr / page * sizeof(entry)) != sizeof(entry))
+		entry = 0;
+	close(fd);
+	/* Bit 63: present; bits 0-54: the frame number. */
+	if (!(entry >> 63))
+		return 0;
+	return (entry & ((1ULL << 55) - 1)) * page +
+	       ((unsigned long)addr & (page - 1));
 }
 
 #endif /* MEM_SAMPLING_UTIL_H */

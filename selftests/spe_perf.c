@@ -15,146 +15,16 @@
  * pid) go to $OUTBOX/spe_perf/, where check-spe-perf decodes them with
  * perf's own SPE decoder (perf-spe-dump) and checks every record.
  */
+#include "mem_sampling_util.h"
 #include "spe_util.h"
-
-#include <linux/mempolicy.h>
-#include <linux/perf_event.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 
 #define BUF_SIZE	0x100000UL
 #define PASSES		50
-#define DATA_PAGES	16
-#define AUX_PAGES	1024
 
 #define NUMAB		"/proc/sys/kernel/numa_balancing"
 #define NUMAB_SAMPLING	"/proc/sys/kernel/numa_balancing_mem_sampling"
 #define NUMAB_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing/"
 #define HOLDER_PAGES	64
-
-/* The arm_spe PMU's format/ (see drivers/perf/arm_spe_pmu.c). */
-#define SPE_CONFIG_PA_ENABLE	0x2ULL		/* config:1 */
-#define SPE_CONFIG_JITTER	0x10000ULL	/* config:16 */
-
-/* Not a PERF_AUX_FLAG_*: our mark for a PERF_RECORD_LOST seen. */
-#define RECORD_LOST_SEEN	0x8000000000000000ULL
-
-struct spe_session {
-	int fd;
-	struct perf_event_mmap_page *page;
-	void *aux;
-	size_t aux_size;
-};
-
-static int spe_pmu_type(void)
-{
-	glob_t g;
-	int type = -1;
-
-	if (!glob("/sys/bus/event_source/devices/arm_spe_*/type", 0, NULL, &g)) {
-		type = read_ll(g.gl_pathv[0]);
-		globfree(&g);
-	}
-	return type;
-}
-
-static int session_open(struct spe_session *s, int type, pid_t pid, int cpu,
-			long long period)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-	struct perf_event_attr attr = {
-		.size = sizeof(attr),
-		.type = type,
-		/* As perf record -e arm_spe/pa_enable=1,jitter=1/ */
-		.config = SPE_CONFIG_PA_ENABLE | SPE_CONFIG_JITTER,
-		.sample_period = period,
-		.exclude_kernel = 1,
-		.exclude_hv = 1,
-		.disabled = 1,
-	};
-
-	memset(s, 0, sizeof(*s));
-	s->fd = syscall(__NR_perf_event_open, &attr, pid, cpu, -1, 0);
-	if (s->fd < 0)
-		return -errno;
-	s->page = mmap(NULL, (1 + DATA_PAGES) * ps, PROT_READ | PROT_WRITE,
-		       MAP_SHARED, s->fd, 0);
-	if (s->page == MAP_FAILED)
-		return -errno;
-	s->aux_size = AUX_PAGES * ps;
-	s->page->aux_offset = (1 + DATA_PAGES) * ps;
-	s->page->aux_size = s->aux_size;
-	s->aux = mmap(NULL, s->aux_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      s->fd, s->page->aux_offset);
-	if (s->aux == MAP_FAILED)
-		return -errno;
-	return 0;
-}
-
-/*
- * Walk the PERF_RECORD_AUX records: copy the AUX data they cover to @path
- * and return their flags ORed, the byte count in *@bytes.
- */
-static unsigned long long session_save(struct spe_session *s, const char *path,
-				       size_t *bytes)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-	char *data = (char *)s->page + ps;
-	size_t size = DATA_PAGES * ps;
-	unsigned long long head = s->page->data_head, pos = 0, flags = 0;
-	FILE *out = fopen(path, "w");
-
-	__sync_synchronize();
-	*bytes = 0;
-	while (pos < head) {
-		struct perf_event_header *h = (void *)(data + pos % size);
-
-		if (h->type == PERF_RECORD_AUX) {
-			struct {
-				struct perf_event_header h;
-				__u64 offset, size, flags;
-			} *aux = (void *)h;
-
-			flags |= aux->flags;
-			if (out && aux->size)
-				fwrite((char *)s->aux + aux->offset % s->aux_size,
-				       1, aux->size, out);
-			*bytes += aux->size;
-		} else if (h->type == PERF_RECORD_LOST) {
-			flags |= RECORD_LOST_SEEN;
-		}
-		pos += h->size;
-	}
-	if (out)
-		fclose(out);
-	return flags;
-}
-
-static void session_close(struct spe_session *s)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-
-	munmap(s->aux, s->aux_size);
-	munmap(s->page, (1 + DATA_PAGES) * ps);
-	close(s->fd);
-}
-
-static void write_meta(const char *path, pid_t pid, unsigned long base)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-	static __u64 pfns[BUF_SIZE / 4096];
-	FILE *f = fopen(path, "w");
-	size_t i;
-
-	if (!f)
-		return;
-	read_pagemap(base, BUF_SIZE, pfns);
-	fprintf(f, "pid %d\nbase %#lx\nsize %lu\npage_size %ld\n", pid, base,
-		BUF_SIZE, ps);
-	for (i = 0; i < BUF_SIZE / ps; i++)
-		fprintf(f, "pfn %zu %#llx\n", i, (unsigned long long)pfns[i]);
-	fclose(f);
-}
 
 struct pid_count {
 	int pid;
@@ -227,7 +97,7 @@ static void test_task_event(int type, long long period)
 	snprintf(path, sizeof(path), "%s/task.aux", outdir);
 	flags = session_save(&s, path, &bytes);
 	snprintf(path, sizeof(path), "%s/task.meta", outdir);
-	write_meta(path, getpid(), STRIDER_BASE);
+	write_meta(path, getpid(), STRIDER_BASE, BUF_SIZE);
 	session_close(&s);
 
 	/* ...and again after. */
@@ -328,23 +198,6 @@ static void test_cpu_event(int type, long long period)
 			 "cpu event: a CPU-wide perf event pauses mem_sampling there, it resumes by itself\n");
 }
 
-/* How many of the @nr pages at @buf are on @node (move_pages(2) query). */
-static int pages_on_node(char *buf, int nr, int node)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-	void *pages[HOLDER_PAGES];
-	int status[HOLDER_PAGES];
-	int i, n = 0;
-
-	for (i = 0; i < nr; i++)
-		pages[i] = buf + i * ps;
-	if (syscall(__NR_move_pages, 0, nr, pages, NULL, status, 0))
-		return -1;
-	for (i = 0; i < nr; i++)
-		n += status[i] == node;
-	return n;
-}
-
 /*
  * On CPU 1 (node 1), pages placed on node 0, touched until all are on
  * node 1 or @seconds pass.  Exit status 0: they all moved.
@@ -352,7 +205,6 @@ static int pages_on_node(char *buf, int nr, int node)
 static int remote_toucher(int seconds)
 {
 	long ps = sysconf(_SC_PAGESIZE);
-	unsigned long node0 = 1;
 	double start;
 	char *buf;
 	int i;
@@ -360,19 +212,16 @@ static int remote_toucher(int seconds)
 	pin_to_cpu(1);
 	buf = mmap(NULL, HOLDER_PAGES * ps, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED ||
-	    syscall(__NR_mbind, buf, HOLDER_PAGES * ps, MPOL_BIND, &node0,
-		    sizeof(node0) * 8, 0))
+	if (buf == MAP_FAILED)
 		return 2;
 	memset(buf, 1, HOLDER_PAGES * ps);
-	if (syscall(__NR_mbind, buf, HOLDER_PAGES * ps, MPOL_DEFAULT, NULL, 0, 0) ||
-	    pages_on_node(buf, HOLDER_PAGES, 0) != HOLDER_PAGES)
+	if (ms_move_to_node(buf, HOLDER_PAGES, 0))
 		return 2;
 	start = now();
 	while (now() - start < seconds) {
 		for (i = 0; i < HOLDER_PAGES; i++)
 			buf[i * ps]++;
-		if (pages_on_node(buf, HOLDER_PAGES, 1) == HOLDER_PAGES)
+		if (ms_pages_on_node(buf, HOLDER_PAGES, 1) == HOLDER_PAGES)
 			return 0;
 	}
 	return 1;

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers of the Arm SPE driver kselftests (spe_driver.c, spe_perf.c):
- * the driver's and the core's sysfs files, the mem_sampling tracepoint,
- * a load strider over a buffer at a chosen address, /proc/self/pagemap,
- * and the kernel log.
+ * Helpers of the Arm SPE driver kselftests (spe_driver.c, spe_perf.c,
+ * mem_sampling_stress.c): the driver's and the core's sysfs files, the
+ * mem_sampling tracepoint, a load strider over a buffer at a chosen
+ * address, /proc/self/pagemap, the kernel log and perf sessions on the
+ * arm_spe PMU.
+ *
+ * It can be included after mem_sampling_util.h, whose ms_read(),
+ * ms_write(), MS_SYSFS and MS_EVENT then take the place of the ones here
+ * (paths built on them here work with either).
  */
 #ifndef SPE_UTIL_H
 #define SPE_UTIL_H
@@ -27,15 +32,20 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
 #include <linux/types.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 
 #include "../kselftest.h"
 
-#define MS_SYSFS	"/sys/kernel/mm/mem_sampling"
 #define MS_ENABLE	"/proc/sys/kernel/mem_sampling_enable"
 #define SPE_DRIVER_DIR	"/sys/bus/platform/drivers/arm_spe_mem_sampling"
 #define TRACEFS		"/sys/kernel/tracing"
+#ifndef MEM_SAMPLING_UTIL_H
+#define MS_SYSFS	"/sys/kernel/mm/mem_sampling"
 #define MS_EVENT	TRACEFS "/events/mem_sampling/mem_sampling_record"
+#endif
 
 /* mem_sampling_record.flags bits, from include/linux/mem_sampling.h. */
 #define REC_VADDR_VALID		0x1
@@ -116,12 +126,13 @@ static inline const char *spe_dir(void)
 
 static inline long long spe_read(const char *file)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 64];
 
 	snprintf(path, sizeof(path), "%s/%s", spe_dir(), file);
 	return read_ll(path);
 }
 
+#ifndef MEM_SAMPLING_UTIL_H
 static inline long long ms_read(const char *file)
 {
 	char path[PATH_MAX];
@@ -137,6 +148,7 @@ static inline int ms_write(const char *file, long long v)
 	snprintf(path, sizeof(path), MS_SYSFS "/%s", file);
 	return write_ll(path, v);
 }
+#endif
 
 static inline long long vmstat_read(const char *name)
 {
@@ -379,6 +391,161 @@ static inline int kernel_splats(void)
 			}
 	free(buf);
 	return count;
+}
+
+/* ------------------------------------------ perf's arm_spe PMU */
+
+#define SPE_SESSION_DATA_PAGES	16
+#define SPE_SESSION_AUX_PAGES	1024
+
+/* The arm_spe PMU's format/ (see drivers/perf/arm_spe_pmu.c). */
+#define SPE_CONFIG_PA_ENABLE	0x2ULL		/* config:1 */
+#define SPE_CONFIG_JITTER	0x10000ULL	/* config:16 */
+
+/* Not a PERF_AUX_FLAG_*: our mark for a PERF_RECORD_LOST seen. */
+#define RECORD_LOST_SEEN	0x8000000000000000ULL
+
+struct spe_session {
+	int fd;
+	struct perf_event_mmap_page *page;
+	void *aux;
+	size_t aux_size;
+};
+
+/* perf's type number of the arm_spe PMU, -1 without one. */
+static inline int spe_pmu_type(void)
+{
+	glob_t g;
+	int type = -1;
+
+	if (!glob("/sys/bus/event_source/devices/arm_spe_*/type", 0, NULL, &g)) {
+		type = read_ll(g.gl_pathv[0]);
+		globfree(&g);
+	}
+	return type;
+}
+
+static inline void session_close(struct spe_session *s)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	if (s->aux && s->aux != MAP_FAILED)
+		munmap(s->aux, s->aux_size);
+	if (s->page && s->page != MAP_FAILED)
+		munmap(s->page, (1 + SPE_SESSION_DATA_PAGES) * ps);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->page = NULL;
+	s->aux = NULL;
+}
+
+/*
+ * An arm_spe event (as perf record -e arm_spe/pa_enable=1,jitter=1/) on
+ * task @pid or CPU @cpu, disabled, with its data and AUX rings mapped.
+ * 0, or -errno with nothing left open.
+ */
+static inline int session_open(struct spe_session *s, int type, pid_t pid,
+			       int cpu, long long period)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	struct perf_event_attr attr = {
+		.size = sizeof(attr),
+		.type = type,
+		.config = SPE_CONFIG_PA_ENABLE | SPE_CONFIG_JITTER,
+		.sample_period = period,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+		.disabled = 1,
+	};
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = syscall(__NR_perf_event_open, &attr, pid, cpu, -1, 0);
+	if (s->fd < 0)
+		return -errno;
+	s->page = mmap(NULL, (1 + SPE_SESSION_DATA_PAGES) * ps,
+		       PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
+	if (s->page == MAP_FAILED)
+		goto fail;
+	s->aux_size = SPE_SESSION_AUX_PAGES * ps;
+	s->page->aux_offset = (1 + SPE_SESSION_DATA_PAGES) * ps;
+	s->page->aux_size = s->aux_size;
+	s->aux = mmap(NULL, s->aux_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      s->fd, s->page->aux_offset);
+	if (s->aux == MAP_FAILED)
+		goto fail;
+	return 0;
+fail:
+	err = -errno;
+	session_close(s);
+	return err;
+}
+
+/*
+ * Walk the PERF_RECORD_AUX records: copy the AUX data they cover to @path
+ * (none if NULL) and return their flags ORed, the byte count in *@bytes.
+ */
+static inline unsigned long long session_save(struct spe_session *s,
+					      const char *path, size_t *bytes)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	char *data = (char *)s->page + ps;
+	size_t size = SPE_SESSION_DATA_PAGES * ps;
+	unsigned long long head = s->page->data_head, pos = 0, flags = 0;
+	FILE *out = path ? fopen(path, "w") : NULL;
+
+	__sync_synchronize();
+	*bytes = 0;
+	while (pos < head) {
+		struct perf_event_header *h = (void *)(data + pos % size);
+
+		if (!h->size)
+			break;
+		if (h->type == PERF_RECORD_AUX) {
+			struct {
+				struct perf_event_header h;
+				__u64 offset, size, flags;
+			} *aux = (void *)h;
+
+			flags |= aux->flags;
+			if (out && aux->size)
+				fwrite((char *)s->aux + aux->offset % s->aux_size,
+				       1, aux->size, out);
+			*bytes += aux->size;
+		} else if (h->type == PERF_RECORD_LOST) {
+			flags |= RECORD_LOST_SEEN;
+		}
+		pos += h->size;
+	}
+	if (out)
+		fclose(out);
+	return flags;
+}
+
+/*
+ * What the host check (scripts/check-spe-perf.py) needs to match the
+ * records of a session with a buffer: the pid, the buffer and its frames.
+ */
+static inline void write_meta(const char *path, pid_t pid, unsigned long base,
+			      size_t size)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	__u64 *pfns = calloc(size / ps, sizeof(*pfns));
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (f && pfns) {
+		read_pagemap(base, size, pfns);
+		fprintf(f, "pid %d\nbase %#lx\nsize %zu\npage_size %ld\n", pid,
+			base, size, ps);
+		for (i = 0; i < size / ps; i++)
+			fprintf(f, "pfn %zu %#llx\n", i,
+				(unsigned long long)pfns[i]);
+	}
+	if (f)
+		fclose(f);
+	free(pfns);
 }
 
 #endif /* SPE_UTIL_H */
