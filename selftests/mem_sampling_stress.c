@@ -841,12 +841,18 @@ int main(int argc, char **argv)
 	save_settings();
 	min_interval = spe_read("caps/min_interval");
 	read_str(MS_SYSFS "caps/flags", flags, sizeof(flags));
-	if (sample_mode())
-		ksft_exit_fail_msg("cannot switch to sample mode\n");
+	/*
+	 * Both ends are read quiet (sampling off: every record decoded is
+	 * dispatched); a driver record decoded but not yet dispatched at
+	 * the start would count as a core sample without a driver record.
+	 */
+	ms_write(MS_SYSCTL, "0");
 	if (read_counters(&start))
 		ksft_exit_fail_msg("missing /proc/vmstat counters\n");
 	read_spe(spe_start);
 	last = start;
+	if (sample_mode())
+		ksft_exit_fail_msg("cannot switch to sample mode\n");
 
 	t0 = now();
 	for (a = 0; a < NR_ACTORS; a++)

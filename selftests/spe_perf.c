@@ -25,6 +25,7 @@
 #define NUMAB_SAMPLING	"/proc/sys/kernel/numa_balancing_mem_sampling"
 #define NUMAB_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing/"
 #define HOLDER_PAGES	64
+#define MIGRATE_EVENT	TRACEFS "/events/numa_sampling/numa_sampling_migrate"
 
 struct pid_count {
 	int pid;
@@ -227,12 +228,29 @@ static int remote_toucher(int seconds)
 	return 1;
 }
 
+/* Migrations by samples of @pid's pages in the trace buffer. */
+static long sample_migrations_of(pid_t pid)
+{
+	FILE *f = fopen(TRACEFS "/trace", "r");
+	char line[512], want[64];
+	long n = 0;
+
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "numa_sampling_migrate: pid=%d ", pid);
+	while (fgets(line, sizeof(line), f))
+		n += !!strstr(line, want);
+	fclose(f);
+	return n;
+}
+
 static void test_holder_scanned(int type, long long period)
 {
 	char numab[32], mode[32], delay[32], period_min[32];
 	long long faults, migrated;
 	struct spe_session s;
 	int err, status = -1;
+	long moved = -1;
 	pid_t pid;
 
 	if (read_str(NUMAB_SAMPLING, mode, sizeof(mode)) ||
@@ -252,6 +270,11 @@ static void test_holder_scanned(int type, long long period)
 	write_str(NUMAB_SAMPLING, "1");
 	write_str(NUMAB_DEBUGFS "scan_delay_ms", "100");
 	write_str(NUMAB_DEBUGFS "scan_period_min_ms", "100");
+	/* Which pages samples moved, by pid: other tasks are sampled. */
+	write_str(MS_EVENT "/enable", "0");
+	write_str(MIGRATE_EVENT "/enable", "1");
+	trace_clear();
+	trace_on(true);
 	ioctl(s.fd, PERF_EVENT_IOC_ENABLE, 0);
 	faults = vmstat_read("numa_hint_faults");
 	migrated = vmstat_read("numa_sampling_pages_migrated");
@@ -260,10 +283,13 @@ static void test_holder_scanned(int type, long long period)
 	pid = fork();
 	if (pid == 0)
 		_exit(remote_toucher(60));
-	if (pid > 0)
-		waitpid(pid, &status, 0);
+	if (pid > 0 && waitpid(pid, &status, 0) == pid)
+		moved = sample_migrations_of(pid);
 	faults = vmstat_read("numa_hint_faults") - faults;
 	migrated = vmstat_read("numa_sampling_pages_migrated") - migrated;
+	trace_on(false);
+	write_str(MIGRATE_EVENT "/enable", "0");
+	write_str(MS_EVENT "/enable", "1");
 
 	ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0);
 	session_close(&s);
@@ -272,11 +298,11 @@ static void test_holder_scanned(int type, long long period)
 	write_str(NUMAB_SAMPLING, mode);
 	write_str(NUMAB, numab);
 
-	ksft_print_msg("perf holder: status %d, hint faults +%lld, sample migrations +%lld\n",
+	ksft_print_msg("perf holder: status %d, hint faults +%lld, by samples %ld, others +%lld\n",
 		       WIFEXITED(status) ? WEXITSTATUS(status) : -1, faults,
-		       migrated);
+		       moved, migrated - moved);
 	ksft_test_result(WIFEXITED(status) && !WEXITSTATUS(status) &&
-			 faults >= HOLDER_PAGES && !migrated,
+			 faults >= HOLDER_PAGES && !moved,
 			 "perf holder: in sample mode, a task where perf holds SPE is scanned as before\n");
 }
 
@@ -302,7 +328,7 @@ int main(void)
 	ms_save(&saved);
 	period = spe_read("caps/min_interval");
 	period = period > 4096 ? period : 4096;
-	if (trace_setup(16384) || ms_write("interval", period) ||
+	if (trace_setup(16384) || write_ll(MS_SYSFS "/interval", period) ||
 	    ms_enable(true))
 		ksft_exit_fail_msg("cannot set up mem_sampling and its tracepoint\n");
 	splats = kernel_splats();

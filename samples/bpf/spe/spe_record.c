@@ -737,10 +737,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 	 * emptying the ring after detaching.
 	 */
 	if ((end_ns && event->time_ns > end_ns) ||
-	    (options.count && stats.samples >= options.count))
+	    (options.count && stats.samples >= options.count)) {
 		set_exiting(1);
-	if (is_exiting())
 		return draining ? 0 : -ECANCELED;
+	}
 
 	comm = task_comm(event->tid, event->comm, event->comm_valid);
 	op = event->op < ARRAY_SIZE(op_names) ? op_names[event->op] : "?";
@@ -798,7 +798,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 		       vaddr, paddr, node_text);
 	}
 
-	return 0;
+	/*
+	 * Ctrl-C: this sample was ours, so it is printed before the poll
+	 * ends (libbpf drops the sample a callback fails on); the rest are
+	 * read after detaching.
+	 */
+	return is_exiting() && !draining ? -ECANCELED : 0;
 }
 
 static int compare_pid_stats(const void *a, const void *b)
