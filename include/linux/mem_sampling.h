@@ -141,6 +141,9 @@ struct mem_sampling_config {
 	bool paddr;
 };
 
+/* Largest shift of mem_sampling_set_interval_shift(): 256 times faster. */
+#define MEM_SAMPLING_MAX_INTERVAL_SHIFT	8
+
 /**
  * struct mem_sampling_provider_ops - what the core asks of a provider.
  *
@@ -215,6 +218,12 @@ void mem_sampling_records_flush(void);
 /* Providers count what the hardware or the decoder lost. */
 void mem_sampling_count_lost(unsigned int truncated, unsigned int dropped);
 
+/*
+ * Consumers: sample 2^shift times more often than the configured interval,
+ * within the provider's minimum (0: as configured).  Process context.
+ */
+int mem_sampling_set_interval_shift(unsigned int shift);
+
 /* Is this task sampled now (global switch, its prctl, a provider)? */
 bool mem_sampling_task_sampled(struct task_struct *task);
 
@@ -253,6 +262,11 @@ int mem_sampling_prctl_get(unsigned long arg2, unsigned long arg3,
 /* From mm_init(): a new mm (fork or exec) inherits current's mode. */
 void mem_sampling_mm_init(struct mm_struct *mm);
 #else
+static inline int mem_sampling_set_interval_shift(unsigned int shift)
+{
+	return -EINVAL;
+}
+
 static inline bool mem_sampling_task_sampled(struct task_struct *task)
 {
 	return false;

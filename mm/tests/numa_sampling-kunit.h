@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests of NUMA balancing from samples, included at the end of
+ * mm/numa_sampling.c so they reach its static functions.  What needs a
+ * task, an mm and two nodes is tested end to end by the kselftest
+ * tools/testing/selftests/mem_sampling/numa_sampling.c.
+ */
+#ifndef _NUMA_SAMPLING_KUNIT_TEST_H
+#define _NUMA_SAMPLING_KUNIT_TEST_H
+
+#include <kunit/test.h>
+
+#define MIN_SAMPLES	NUMA_SAMPLING_ADAPT_MIN_SAMPLES
+
+/* Many misplaced samples: as fast as allowed, at once. */
+static void numa_sampling_test_adapt_faster(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 800, 100), 2);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 800, 800), 2);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 5, MIN_SAMPLES,
+						       MIN_SAMPLES / 8), 5);
+	/* Just under an eighth, above a sixteenth: no change. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 800, 99), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 800, 99), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(2, 2, 800, 50), 2);
+}
+
+/* Converged: one step a period back to the configured interval, and stay. */
+static void numa_sampling_test_adapt_converged(struct kunit *test)
+{
+	unsigned int shift = 3, periods = 0;
+
+	while (shift && periods < 10) {
+		unsigned int next = numa_sampling_next_shift(shift, 3, 1000, 62);
+
+		KUNIT_EXPECT_EQ(test, next, shift - 1);
+		shift = next;
+		periods++;
+	}
+	KUNIT_EXPECT_EQ(test, periods, 3);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 3, 1000, 0), 0);
+	/* And faster again when misplaced samples come back. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 3, 1000, 500), 3);
+}
+
+/* Too few samples to tell, or adaptation off: nothing moves. */
+static void numa_sampling_test_adapt_limits(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, MIN_SAMPLES - 1,
+						       MIN_SAMPLES - 1), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, MIN_SAMPLES - 1,
+						       0), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 0, 1000, 1000), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 0, 1000, 0), 0);
+	/* The limit lowered below the shift in effect: down to it. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(4, 1, 10, 10), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(4, 1, 1000, 500), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(4, 2, 1000, 0), 1);
+}
+
+static struct kunit_case numa_sampling_test_cases[] = {
+	KUNIT_CASE(numa_sampling_test_adapt_faster),
+	KUNIT_CASE(numa_sampling_test_adapt_converged),
+	KUNIT_CASE(numa_sampling_test_adapt_limits),
+	{},
+};
+
+static struct kunit_suite numa_sampling_test_suite = {
+	.name = "numa_sampling",
+	.test_cases = numa_sampling_test_cases,
+};
+
+kunit_test_suite(numa_sampling_test_suite);
+
+#undef MIN_SAMPLES
+
+#endif /* _NUMA_SAMPLING_KUNIT_TEST_H */
