@@ -23,7 +23,9 @@ import sys
 
 COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'mem_sampling_samples', 'numa_sampling_samples_used',
-            'numa_sampling_pages_migrated', 'numa_sampling_thp_migrated']
+            'numa_sampling_samples_dropped', 'numa_sampling_pages_migrated',
+            'numa_sampling_thp_migrated', 'numa_sampling_interval_faster',
+            'numa_sampling_interval_slower']
 LINE = re.compile(r'^(\S+) (elapsed=.*)$')
 TRACE = re.compile(r'^\s*(.+?)-(\d+)\s+\[\d+\].*?\s(\d+\.\d+): '
                    r'(sched_numa_balance_start|sched_numa_balance_end):(.*)$')
@@ -121,6 +123,9 @@ METRICS = [
     ('numa_pages_migrated', 'pages migrated'),
     ('mem_sampling_samples', 'samples taken'),
     ('numa_sampling_samples_used', 'samples used'),
+    ('numa_sampling_samples_dropped', 'samples dropped (queue full)'),
+    ('numa_sampling_interval_faster', 'sampling interval shortened'),
+    ('numa_sampling_interval_slower', 'sampling interval lengthened'),
     ('lock_hold_per_pass_ms', 'balancing pass (mmap_lock) per pass (ms)'),
     ('lock_hold_total_ms', 'balancing passes (mmap_lock) total (ms)'),
     ('system_time_s', 'workload system time (s)'),

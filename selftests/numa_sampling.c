@@ -794,6 +794,7 @@ static bool effective_becomes(long want, char *buf, int nr, int seconds)
 }
 
 #define ADAPT_PAGES 256
+#define INTERVAL_EVENT TRACEFS "events/mem_sampling/numa_sampling_interval"
 
 /* A /proc/vmstat counter, -1 if the kernel has none of that name. */
 static long vmstat_value(const char *name)
@@ -863,10 +864,10 @@ static void test_adaptive_interval(void)
 	ok &= read_long(EFFECTIVE) == 4096;
 	faster = vmstat_value("numa_sampling_interval_faster");
 	slower = vmstat_value("numa_sampling_interval_slower");
-	if (!access(TRACEFS "events/mem_sampling/numa_sampling_interval", F_OK)) {
+	if (!access(INTERVAL_EVENT, F_OK)) {
 		traced = !write_file(TRACEFS "events/enable", "0") &&
 			 !trace_clear() &&
-			 !write_file(TRACEFS "events/mem_sampling/numa_sampling_interval/enable", "1") &&
+			 !write_file(INTERVAL_EVENT "/enable", "1") &&
 			 !write_file(TRACEFS "tracing_on", "1");
 	}
 	ok &= !set_mode(1);
@@ -881,7 +882,7 @@ static void test_adaptive_interval(void)
 	ok &= faster == 2 && slower == 3;
 	if (traced) {
 		write_file(TRACEFS "tracing_on", "0");
-		write_file(TRACEFS "events/mem_sampling/numa_sampling_interval/enable", "0");
+		write_file(INTERVAL_EVENT "/enable", "0");
 		/* Mode on, then remote samples: twice to 1024. */
 		if (trace_count("misplaced=0 shift=2->1 interval=2048") != 1 ||
 		    trace_count("misplaced=0 shift=1->0 interval=4096") != 1 ||
@@ -891,7 +892,7 @@ static void test_adaptive_interval(void)
 		}
 	}
 	ok &= delta_of(&before, HINT_FAULTS) == 0;
-	ksft_test_result(ok, "adaptive interval: faster while samples are misplaced, back when converged\n");
+	ksft_test_result(ok, "adaptive interval: faster when misplaced, back when converged\n");
 out:
 	set_long(SYSCTL_ADAPT, saved_adapt);
 	write_file(INTERVAL, saved_interval);

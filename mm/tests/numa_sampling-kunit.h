@@ -18,11 +18,11 @@ static void numa_sampling_test_adapt_faster(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 800, 100), 2);
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 800, 800), 2);
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 5, MIN_SAMPLES,
-						       MIN_SAMPLES / 8), 5);
-	/* Just under an eighth, above a sixteenth: no change. */
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 800, 99), 0);
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 800, 99), 1);
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(2, 2, 800, 50), 2);
+						       MIN_SAMPLES / 16), 5);
+	/* Just under a sixteenth, above a thirty-second: no change. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 800, 49), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 800, 49), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(2, 2, 800, 25), 2);
 }
 
 /* Converged: one step a period back to the configured interval, and stay. */
@@ -31,7 +31,7 @@ static void numa_sampling_test_adapt_converged(struct kunit *test)
 	unsigned int shift = 3, periods = 0;
 
 	while (shift && periods < 10) {
-		unsigned int next = numa_sampling_next_shift(shift, 3, 1000, 62);
+		unsigned int next = numa_sampling_next_shift(shift, 3, 1000, 31);
 
 		KUNIT_EXPECT_EQ(test, next, shift - 1);
 		shift = next;
