@@ -93,10 +93,11 @@ static bool mem_sampling_running;
 /* Only processes that asked (PR_MEM_SAMPLING_ENABLE) are sampled. */
 static bool mem_sampling_opt_in;
 /*
- * A consumer's request to sample 2^shift times more often than
- * mem_sampling_config.interval (mem_sampling_set_interval_shift()).
+ * A consumer's request to sample 2^shift times more (shift > 0) or less
+ * (shift < 0) often than mem_sampling_config.interval
+ * (mem_sampling_set_interval_shift()).
  */
-static unsigned int mem_sampling_interval_shift;
+static int mem_sampling_interval_shift;
 
 static struct mem_sampling_config mem_sampling_config = {
 	.interval	= MEM_SAMPLING_DEFAULT_INTERVAL,
@@ -391,17 +392,24 @@ static void mem_sampling_fit_config(struct mem_sampling_config *cfg,
 
 /*
  * What the provider is configured with: @cfg, the administrator's
- * settings, with the interval shortened as a consumer asked, never below
- * what the provider can do.
+ * settings, with the interval scaled as a consumer asked, within what
+ * the provider can do.
  */
 static struct mem_sampling_config
 mem_sampling_effective(const struct mem_sampling_config *cfg,
 		       const struct mem_sampling_provider_caps *caps)
 {
 	struct mem_sampling_config effective = *cfg;
+	int shift = mem_sampling_interval_shift;
+	u64 interval = cfg->interval;
 
-	effective.interval = max(cfg->interval >> mem_sampling_interval_shift,
-				 min(caps->min_interval, cfg->interval));
+	if (shift >= 0)
+		interval >>= shift;
+	else
+		interval <<= -shift;
+	effective.interval = clamp_t(u64, interval,
+				     min(caps->min_interval, cfg->interval),
+				     max(caps->max_interval, cfg->interval));
 	return effective;
 }
 
@@ -481,30 +489,31 @@ out:
 }
 
 /**
- * mem_sampling_set_interval_shift - sample faster than configured.
+ * mem_sampling_set_interval_shift - sample faster or slower than configured.
  * @shift: sample 2^@shift times more often than the configured interval
- *	   (never faster than the provider's minimum); 0 goes back to it.
+ *	   when positive, 2^-@shift times less often when negative, within
+ *	   the provider's limits; 0 goes back to the configured interval.
  *
- * Process context, may sleep.  For a consumer that needs samples faster
- * for a while (NUMA balancing, while many samples are misplaced): the
- * configured interval (sysfs ``interval``) is left as it is and stays the
- * slowest rate.  When the interval the provider runs at changes, sampling
- * stops everywhere for the reconfiguration as for a sysfs write.  One
- * consumer should use this; the last request wins.
+ * Process context, may sleep.  For a consumer whose need for samples
+ * changes (NUMA balancing: many while samples are misplaced, few once
+ * converged).  The configured interval (sysfs ``interval``) is left as it
+ * is.  When the interval the provider runs at changes, sampling stops
+ * everywhere for the reconfiguration as for a sysfs write.  One consumer
+ * should use this; the last request wins.
  *
  * Return: the interval in effect (the configured one without a provider),
- * -EINVAL if @shift exceeds MEM_SAMPLING_MAX_INTERVAL_SHIFT, or the error
- * of the provider's ops->configure (the old interval stays).
+ * -EINVAL if |@shift| exceeds MEM_SAMPLING_MAX_INTERVAL_SHIFT, or the
+ * error of the provider's ops->configure (the old interval stays).
  */
-int mem_sampling_set_interval_shift(unsigned int shift)
+int mem_sampling_set_interval_shift(int shift)
 {
 	struct mem_sampling_config old, new;
 	struct mem_sampling_provider *provider;
-	unsigned int old_shift;
 	bool was_running;
+	int old_shift;
 	int ret, err;
 
-	if (shift > MEM_SAMPLING_MAX_INTERVAL_SHIFT)
+	if (abs(shift) > MEM_SAMPLING_MAX_INTERVAL_SHIFT)
 		return -EINVAL;
 	mutex_lock(&mem_sampling_lock);
 	provider = rcu_dereference_protected(mem_sampling_active,

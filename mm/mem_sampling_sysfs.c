@@ -175,7 +175,7 @@ static ssize_t provider_show(struct kobject *kobj,
 
 static struct kobj_attribute provider_attr = __ATTR_RO(provider);
 
-/* interval, shortened while a consumer asks for faster sampling. */
+/* interval, scaled while a consumer asks for faster or slower sampling. */
 static ssize_t effective_interval_show(struct kobject *kobj,
 				       struct kobj_attribute *attr, char *buf)
 {

@@ -72,7 +72,7 @@
  */
 #define NUMA_SAMPLING_ADAPT_PERIOD_MS	500
 #define NUMA_SAMPLING_ADAPT_MIN_SAMPLES	64
-/* kernel.numa_balancing_mem_sampling_adapt at boot: up to 4 times faster. */
+/* kernel.numa_balancing_mem_sampling_adapt at boot: 4 times either way. */
 #define NUMA_SAMPLING_ADAPT_DEFAULT	2
 
 /**
@@ -132,10 +132,10 @@ DEFINE_STATIC_KEY_FALSE(numa_sampling_mode_key);
  */
 static unsigned int numa_sampling_mode;
 static DEFINE_MUTEX(numa_sampling_mode_lock);
-/* kernel.numa_balancing_mem_sampling_adapt: the largest interval shift. */
+/* kernel.numa_balancing_mem_sampling_adapt: the largest |interval shift|. */
 static unsigned int numa_sampling_adapt_max = NUMA_SAMPLING_ADAPT_DEFAULT;
 /* The shift asked of mem_sampling_set_interval_shift(). */
-static unsigned int numa_sampling_shift;
+static int numa_sampling_shift;
 /* Sums of numa_sampling_window at the end of the last period. */
 static struct numa_sampling_window numa_sampling_window_last;
 
@@ -759,26 +759,26 @@ static void numa_sampling_work(struct callback_head *work)
  * what the samples find.  Every period the share of used samples that
  * found their memory on another node decides: at least a sixteenth
  * misplaced, sample as fast as allowed (2^numa_sampling_adapt_max times
- * the configured rate); under a thirty-second, one step slower, back to
- * the configured interval once converged; in between, or with too few
- * samples to tell, no change.  The thresholds are low because a task's
+ * the configured rate); under a thirty-second, one step (a factor of 2)
+ * slower, down to 2^numa_sampling_adapt_max times less often than
+ * configured once converged, as scan mode's period grows towards
+ * scan_period_max; in between, or with too few samples to tell, no
+ * change.  The thresholds are low because a task's
  * samples also land on its stack, its own bookkeeping and other memory
  * that is local from the start: on the skewed benchmark the misplaced
  * share starts near 40%, and an eighth was crossed at 60% locality.  The
  * rate is the provider's, so the decision is global, taken on the
  * samples of every sampled task.
  */
-static unsigned int numa_sampling_next_shift(unsigned int shift,
-					     unsigned int max,
-					     unsigned long used,
-					     unsigned long misplaced)
+static int numa_sampling_next_shift(int shift, unsigned int max,
+				    unsigned long used, unsigned long misplaced)
 {
-	shift = min(shift, max);
+	shift = clamp(shift, -(int)max, (int)max);
 	if (used < NUMA_SAMPLING_ADAPT_MIN_SAMPLES)
 		return shift;
 	if (misplaced * 16 >= used)
 		return max;
-	if (misplaced * 32 < used && shift)
+	if (misplaced * 32 < used && shift > -(int)max)
 		return shift - 1;
 	return shift;
 }
@@ -799,7 +799,7 @@ static void numa_sampling_window_sum(struct numa_sampling_window *sum)
 }
 
 /* Ask the core for @shift; the mutex is held. */
-static void numa_sampling_set_shift(unsigned int shift, unsigned long used,
+static void numa_sampling_set_shift(int shift, unsigned long used,
 				    unsigned long misplaced)
 {
 	int interval;
@@ -918,9 +918,10 @@ static int numa_sampling_adapt_handler(const struct ctl_table *table,
 	if (err || !write)
 		goto out;
 	numa_sampling_adapt_max = max;
-	/* Never faster than now allowed; faster once samples ask for it. */
-	if (numa_sampling_mode && numa_sampling_shift > max)
-		numa_sampling_set_shift(max, 0, 0);
+	/* Within the new limits at once; the samples decide the rest. */
+	if (numa_sampling_mode)
+		numa_sampling_set_shift(clamp(numa_sampling_shift, -(int)max,
+					      (int)max), 0, 0);
 out:
 	mutex_unlock(&numa_sampling_mode_lock);
 	return err;

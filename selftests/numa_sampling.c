@@ -833,9 +833,9 @@ static int trace_count(const char *text)
 
 /*
  * kernel.numa_balancing_mem_sampling_adapt=2 with interval 4096: sample
- * mode starts at 1024; samples of local memory bring it back to 4096 one
- * step (2048) a period, samples of remote memory to 1024 at once, and
- * turning the adaptation off restores 4096.
+ * mode starts at 1024; samples of local memory slow it down one step a
+ * period (2048, 4096, 8192) to 16384, samples of remote memory bring it
+ * to 1024 at once, and turning the adaptation off restores 4096.
  */
 static void test_adaptive_interval(void)
 {
@@ -872,21 +872,23 @@ static void test_adaptive_interval(void)
 	}
 	ok &= !set_mode(1);
 	ok &= read_long(EFFECTIVE) == 1024;
-	ok &= effective_becomes(4096, local, ADAPT_PAGES, 10);
+	ok &= effective_becomes(16384, local, ADAPT_PAGES, 10);
 	ok &= effective_becomes(1024, remote, ADAPT_PAGES, 10);
 	ok &= !set_long(SYSCTL_ADAPT, 0) && read_long(EFFECTIVE) == 4096;
 	faster = vmstat_value("numa_sampling_interval_faster") - faster;
 	slower = vmstat_value("numa_sampling_interval_slower") - slower;
 	ksft_print_msg("adaptive interval: %ld times faster, %ld times slower\n",
 		       faster, slower);
-	ok &= faster == 2 && slower == 3;
+	ok &= faster == 2 && slower == 5;
 	if (traced) {
 		write_file(TRACEFS "tracing_on", "0");
 		write_file(INTERVAL_EVENT "/enable", "0");
-		/* Mode on, then remote samples: twice to 1024. */
+		/* Mode on (0->2), then remote samples (-2->2): 1024 twice. */
 		if (trace_count("misplaced=0 shift=2->1 interval=2048") != 1 ||
 		    trace_count("misplaced=0 shift=1->0 interval=4096") != 1 ||
-		    trace_count("shift=0->2 interval=1024") != 2) {
+		    trace_count("misplaced=0 shift=-1->-2 interval=16384") != 1 ||
+		    trace_count("shift=0->2 interval=1024") != 1 ||
+		    trace_count("shift=-2->2 interval=1024") != 1) {
 			ksft_print_msg("numa_sampling_interval events not as expected\n");
 			ok = false;
 		}

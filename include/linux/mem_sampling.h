@@ -141,7 +141,7 @@ struct mem_sampling_config {
 	bool paddr;
 };
 
-/* Largest shift of mem_sampling_set_interval_shift(): 256 times faster. */
+/* Largest |shift| of mem_sampling_set_interval_shift(): 256 times. */
 #define MEM_SAMPLING_MAX_INTERVAL_SHIFT	8
 
 /**
@@ -219,10 +219,11 @@ void mem_sampling_records_flush(void);
 void mem_sampling_count_lost(unsigned int truncated, unsigned int dropped);
 
 /*
- * Consumers: sample 2^shift times more often than the configured interval,
- * within the provider's minimum (0: as configured).  Process context.
+ * Consumers: sample 2^shift times more (shift > 0) or less (shift < 0)
+ * often than the configured interval, within the provider's limits (0: as
+ * configured).  Process context.
  */
-int mem_sampling_set_interval_shift(unsigned int shift);
+int mem_sampling_set_interval_shift(int shift);
 
 /* Is this task sampled now (global switch, its prctl, a provider)? */
 bool mem_sampling_task_sampled(struct task_struct *task);
@@ -262,7 +263,7 @@ int mem_sampling_prctl_get(unsigned long arg2, unsigned long arg3,
 /* From mm_init(): a new mm (fork or exec) inherits current's mode. */
 void mem_sampling_mm_init(struct mm_struct *mm);
 #else
-static inline int mem_sampling_set_interval_shift(unsigned int shift)
+static inline int mem_sampling_set_interval_shift(int shift)
 {
 	return -EINVAL;
 }

@@ -23,7 +23,7 @@ static struct {
 	struct mem_sampling_provider *displaced;
 	struct list_head consumers;
 	struct mem_sampling_config config;
-	unsigned int interval_shift;
+	int interval_shift;
 	bool enabled;
 	bool opt_in;
 } kunit_saved;
@@ -673,7 +673,14 @@ static void mem_sampling_test_interval_shift(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(8), 64);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kp->configures), configures);
 	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(9), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(-9), -EINVAL);
 	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 64);
+
+	/* Slower than configured, up to the provider's maximum. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(-2), 4096);
+	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 4096);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(-8), 1 << 18);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(8), 64);
 
 	/* The admin's interval moves under the shift. */
 	cfg.interval = 1 << 16;
@@ -681,6 +688,8 @@ static void mem_sampling_test_interval_shift(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 256);
 	mem_sampling_get_config(&cfg);
 	KUNIT_EXPECT_EQ(test, cfg.interval, 1 << 16);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(-5), 1 << 20);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(8), 256);
 
 	/* A refusal keeps the interval in effect. */
 	kp->configure_error = -EIO;

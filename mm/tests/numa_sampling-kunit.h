@@ -25,22 +25,28 @@ static void numa_sampling_test_adapt_faster(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(2, 2, 800, 25), 2);
 }
 
-/* Converged: one step a period back to the configured interval, and stay. */
+/*
+ * Converged: one step a period, past the configured interval down to the
+ * slowest allowed, and stay there.
+ */
 static void numa_sampling_test_adapt_converged(struct kunit *test)
 {
-	unsigned int shift = 3, periods = 0;
+	int shift = 3, periods = 0;
 
-	while (shift && periods < 10) {
-		unsigned int next = numa_sampling_next_shift(shift, 3, 1000, 31);
+	while (shift > -3 && periods < 10) {
+		int next = numa_sampling_next_shift(shift, 3, 1000, 31);
 
 		KUNIT_EXPECT_EQ(test, next, shift - 1);
 		shift = next;
 		periods++;
 	}
-	KUNIT_EXPECT_EQ(test, periods, 3);
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 3, 1000, 0), 0);
-	/* And faster again when misplaced samples come back. */
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 3, 1000, 500), 3);
+	KUNIT_EXPECT_EQ(test, periods, 6);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-3, 3, 1000, 0), -3);
+	/* Too few samples at the slow rate: stay. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-3, 3, 10, 10), -3);
+	/* And as fast as allowed again when misplaced samples come back. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-3, 3, 1000, 500), 3);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-1, 3, 800, 49), -1);
 }
 
 /* Too few samples to tell, or adaptation off: nothing moves. */
@@ -53,10 +59,12 @@ static void numa_sampling_test_adapt_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 0, 1000, 1000), 0);
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 0, 1000, 0), 0);
-	/* The limit lowered below the shift in effect: down to it. */
+	/* The limit lowered below the shift in effect: within it. */
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(4, 1, 10, 10), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-4, 1, 10, 10), -1);
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(4, 1, 1000, 500), 1);
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(4, 2, 1000, 0), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-4, 2, 1000, 0), -2);
 }
 
 static struct kunit_case numa_sampling_test_cases[] = {

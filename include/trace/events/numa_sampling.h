@@ -47,20 +47,19 @@ TRACE_EVENT(numa_sampling_migrate,
  */
 TRACE_EVENT(numa_sampling_interval,
 	    TP_PROTO(unsigned long used, unsigned long misplaced,
-		     unsigned int old_shift, unsigned int new_shift,
-		     unsigned int interval),
+		     int old_shift, int new_shift, unsigned int interval),
 	    TP_ARGS(used, misplaced, old_shift, new_shift, interval),
 	    TP_STRUCT__entry(__field(unsigned long, used)
 			     __field(unsigned long, misplaced)
-			     __field(unsigned int, old_shift)
-			     __field(unsigned int, new_shift)
+			     __field(int, old_shift)
+			     __field(int, new_shift)
 			     __field(unsigned int, interval)),
 	    TP_fast_assign(__entry->used = used;
 			   __entry->misplaced = misplaced;
 			   __entry->old_shift = old_shift;
 			   __entry->new_shift = new_shift;
 			   __entry->interval = interval;),
-	    TP_printk("used=%lu misplaced=%lu shift=%u->%u interval=%u",
+	    TP_printk("used=%lu misplaced=%lu shift=%d->%d interval=%u",
 		      __entry->used, __entry->misplaced, __entry->old_shift,
 		      __entry->new_shift, __entry->interval)
 );
