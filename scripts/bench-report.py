@@ -109,10 +109,12 @@ def one_run(directory):
 
 
 def spread(values):
+    runs = len(values)
     values = [v for v in values if v is not None]
     if not values:
         return None
-    return {'min': min(values), 'median': statistics.median(values), 'max': max(values)}
+    return {'min': min(values), 'median': statistics.median(values), 'max': max(values),
+            'of': len(values), 'runs': runs}
 
 
 METRICS = [
@@ -147,9 +149,11 @@ def fmt(s):
         if float(v).is_integer() or abs(v) >= 100:
             return f'{v:.0f}'
         return f'{v:.2f}'
+    # A time the run never reached counts in neither the median nor the range.
+    reached = f" [{s['of']} of {s['runs']} runs]" if s.get('of', 0) < s.get('runs', 0) else ''
     if s['min'] == s['max']:
-        return one(s['median'])
-    return f"{one(s['median'])} ({one(s['min'])}-{one(s['max'])})"
+        return one(s['median']) + reached
+    return f"{one(s['median'])} ({one(s['min'])}-{one(s['max'])})" + reached
 
 
 def plot(out_dir, workload, runs):
@@ -230,7 +234,9 @@ def main():
                    'summary': summary, 'extra': extra}, f, indent=1)
     text = '\n'.join(md) + '\n'
     text += ('\nMedian (min-max) over the repetitions of one boot; the guest runs '
-             'under TCG, so only the ratios between modes are meaningful.\n')
+             'under TCG, so only the ratios between modes are meaningful.  '
+             '[k of n runs]: a time reached in k of the n runs only (the others '
+             'are left out); n/a: reached in none.\n')
     for name, value in extra.items():
         lines = value if isinstance(value, list) else [json.dumps(value)]
         text += f'\n{name}:\n\n' + ''.join(f'    {line}\n' for line in lines)
