@@ -5,7 +5,7 @@ GUEST_BINS += $(BUILD)/guest-bin/numa-workload
 DEPS_HOST += gnuplot-nox
 BENCH_REPS ?= 3
 BENCH_WORKLOADS ?= uniform skewed shared thp
-BENCH_SECONDS ?= 20
+BENCH_SECONDS ?= 30
 
 $(BUILD)/guest-bin/numa-workload: bench/numa_workload.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -25,4 +25,4 @@ bench: kernel initramfs $(QEMU)
 		$(RESULTS)/bench-*.txt
 
 help-parts::
-	@echo '  bench          all workloads, scan vs sample mode, BENCH_REPS=$(BENCH_REPS) runs each'
+	@echo '  bench          all workloads, scan vs sample mode, BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'

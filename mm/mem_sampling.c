@@ -93,6 +93,12 @@ static bool mem_sampling_enabled;
 static bool mem_sampling_running;
 /* Only processes that asked (PR_MEM_SAMPLING_ENABLE) are sampled. */
 static bool mem_sampling_opt_in;
+/*
+ * A consumer's request to sample 2^shift times more (shift > 0) or less
+ * (shift < 0) often than mem_sampling_config.interval
+ * (mem_sampling_set_interval_shift()).
+ */
+static int mem_sampling_interval_shift;
 
 static struct mem_sampling_config mem_sampling_config = {
 	.interval	= MEM_SAMPLING_DEFAULT_INTERVAL,
@@ -412,6 +418,29 @@ static void mem_sampling_fit_config(struct mem_sampling_config *cfg,
 		cfg->paddr = false;
 }
 
+/*
+ * What the provider is configured with: @cfg, the administrator's
+ * settings, with the interval scaled as a consumer asked, within what
+ * the provider can do.
+ */
+static struct mem_sampling_config
+mem_sampling_effective(const struct mem_sampling_config *cfg,
+		       const struct mem_sampling_provider_caps *caps)
+{
+	struct mem_sampling_config effective = *cfg;
+	int shift = mem_sampling_interval_shift;
+	u64 interval = cfg->interval;
+
+	if (shift >= 0)
+		interval >>= shift;
+	else
+		interval <<= -shift;
+	effective.interval = clamp_t(u64, interval,
+				     min(caps->min_interval, cfg->interval),
+				     max(caps->max_interval, cfg->interval));
+	return effective;
+}
+
 /* Is @cfg valid, and within @caps when there is a provider? */
 static int mem_sampling_check_config(const struct mem_sampling_config *cfg,
 				     const struct mem_sampling_provider_caps *caps)
@@ -455,6 +484,7 @@ void mem_sampling_get_config(struct mem_sampling_config *cfg)
  */
 int mem_sampling_set_config(const struct mem_sampling_config *cfg)
 {
+	struct mem_sampling_config effective;
 	struct mem_sampling_provider *provider;
 	bool was_running;
 	int err;
@@ -470,16 +500,96 @@ int mem_sampling_set_config(const struct mem_sampling_config *cfg)
 	}
 	was_running = mem_sampling_running;
 	mem_sampling_quiesce();
-	err = provider->ops->configure(cfg);
-	if (err)
-		WARN_ON_ONCE(provider->ops->configure(&mem_sampling_config));
-	else
+	effective = mem_sampling_effective(cfg, &provider->caps);
+	err = provider->ops->configure(&effective);
+	if (err) {
+		effective = mem_sampling_effective(&mem_sampling_config,
+						   &provider->caps);
+		WARN_ON_ONCE(provider->ops->configure(&effective));
+	} else {
 		mem_sampling_config = *cfg;
+	}
 	if (was_running)
 		mem_sampling_resume();
 out:
 	mutex_unlock(&mem_sampling_lock);
 	return err;
+}
+
+/**
+ * mem_sampling_set_interval_shift - sample faster or slower than configured.
+ * @shift: sample 2^@shift times more often than the configured interval
+ *	   when positive, 2^-@shift times less often when negative, within
+ *	   the provider's limits; 0 goes back to the configured interval.
+ *
+ * Process context, may sleep.  For a consumer whose need for samples
+ * changes (NUMA balancing: many while samples are misplaced, few once
+ * converged).  The configured interval (sysfs ``interval``) is left as it
+ * is.  When the interval the provider runs at changes, sampling stops
+ * everywhere for the reconfiguration as for a sysfs write.  One consumer
+ * should use this; the last request wins.
+ *
+ * Return: the interval in effect (the configured one without a provider),
+ * -EINVAL if |@shift| exceeds MEM_SAMPLING_MAX_INTERVAL_SHIFT, or the
+ * error of the provider's ops->configure (the old interval stays).
+ */
+int mem_sampling_set_interval_shift(int shift)
+{
+	struct mem_sampling_config old, new;
+	struct mem_sampling_provider *provider;
+	bool was_running;
+	int old_shift;
+	int ret, err;
+
+	if (abs(shift) > MEM_SAMPLING_MAX_INTERVAL_SHIFT)
+		return -EINVAL;
+	mutex_lock(&mem_sampling_lock);
+	provider = rcu_dereference_protected(mem_sampling_active,
+					     lockdep_is_held(&mem_sampling_lock));
+	old_shift = mem_sampling_interval_shift;
+	mem_sampling_interval_shift = shift;
+	if (!provider) {
+		ret = mem_sampling_config.interval;
+		goto out;
+	}
+	new = mem_sampling_effective(&mem_sampling_config, &provider->caps);
+	ret = new.interval;
+	mem_sampling_interval_shift = old_shift;
+	old = mem_sampling_effective(&mem_sampling_config, &provider->caps);
+	mem_sampling_interval_shift = shift;
+	/* At the provider's minimum already, or a shift that rounds away. */
+	if (new.interval == old.interval)
+		goto out;
+	was_running = mem_sampling_running;
+	mem_sampling_quiesce();
+	err = provider->ops->configure(&new);
+	if (err) {
+		mem_sampling_interval_shift = old_shift;
+		WARN_ON_ONCE(provider->ops->configure(&old));
+		ret = err;
+	}
+	if (was_running)
+		mem_sampling_resume();
+out:
+	mutex_unlock(&mem_sampling_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(mem_sampling_set_interval_shift);
+
+/* The interval the provider runs at; 0 without a provider. */
+u32 mem_sampling_get_effective_interval(void)
+{
+	struct mem_sampling_provider *provider;
+	u32 interval = 0;
+
+	mutex_lock(&mem_sampling_lock);
+	provider = rcu_dereference_protected(mem_sampling_active,
+					     lockdep_is_held(&mem_sampling_lock));
+	if (provider)
+		interval = mem_sampling_effective(&mem_sampling_config,
+						  &provider->caps).interval;
+	mutex_unlock(&mem_sampling_lock);
+	return interval;
 }
 
 bool mem_sampling_get_opt_in(void)
@@ -525,12 +635,13 @@ static bool mem_sampling_provider_valid(const struct mem_sampling_provider *p)
 /* Make @provider the active one; sampling is stopped. */
 static int mem_sampling_activate(struct mem_sampling_provider *provider)
 {
-	struct mem_sampling_config cfg = mem_sampling_config;
+	struct mem_sampling_config cfg = mem_sampling_config, effective;
 	int err;
 
 	lockdep_assert_held(&mem_sampling_lock);
 	mem_sampling_fit_config(&cfg, &provider->caps);
-	err = provider->ops->configure(&cfg);
+	effective = mem_sampling_effective(&cfg, &provider->caps);
+	err = provider->ops->configure(&effective);
 	if (err)
 		return err;
 	mem_sampling_config = cfg;

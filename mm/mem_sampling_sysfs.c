@@ -199,9 +199,20 @@ static ssize_t provider_show(struct kobject *kobj,
 
 static struct kobj_attribute provider_attr = __ATTR_RO(provider);
 
+/* interval, scaled while a consumer asks for faster or slower sampling. */
+static ssize_t effective_interval_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", mem_sampling_get_effective_interval());
+}
+
+static struct kobj_attribute effective_interval_attr =
+	__ATTR_RO(effective_interval);
+
 static struct attribute *mem_sampling_attrs[] = {
 	&provider_attr.attr,
 	&interval_attr.attr.attr,
+	&effective_interval_attr.attr,
 	&min_latency_attr.attr.attr,
 	&op_filter_attr.attr,
 	&buffer_size_attr.attr.attr,

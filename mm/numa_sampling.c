@@ -44,6 +44,7 @@
 #include <linux/task_work.h>
 #include <linux/topology.h>
 #include <linux/vmstat.h>
+#include <linux/workqueue.h>
 
 #include <trace/events/sched.h>
 #define CREATE_TRACE_POINTS
@@ -53,28 +54,37 @@
 
 /*
  * Samples a task can have waiting, and so the most one batch processes:
- * enough for a few SPE buffer-full interrupts between two returns to user
- * space, small enough to bound the time mmap_lock is held.
+ * two full dispatches of an 8 KiB SPE buffer (128 records each), which a
+ * buffer-full interrupt delivers before the task gets back to user space,
+ * and few enough to bound the time mmap_lock is held.  A power of two:
+ * head and tail run free.
  */
-#define NUMA_SAMPLING_QUEUE_LEN		64
+#define NUMA_SAMPLING_QUEUE_LEN		256
 /* Samples copied out of the queue at a time (on the stack). */
 #define NUMA_SAMPLING_CHUNK		16
 
 /* Bits of numa_sampling_queue.state. */
 #define NUMA_SAMPLING_WORK_PENDING	0
 
+/*
+ * How often the sampling interval is reconsidered, and the fewest samples
+ * a period must have used to say anything about it.
+ */
+#define NUMA_SAMPLING_ADAPT_PERIOD_MS	500
+#define NUMA_SAMPLING_ADAPT_MIN_SAMPLES	64
+/* kernel.numa_balancing_mem_sampling_adapt at boot: 4 times either way. */
+#define NUMA_SAMPLING_ADAPT_DEFAULT	2
+
 /**
  * struct numa_sampling_entry - one queued sample.
  * @vaddr:	data virtual address.
  * @paddr:	data physical address, if @has_paddr.
- * @mm:		the task's mm when sampled; compared, never dereferenced.
  * @nid:	node of the CPU that made the access.
  * @has_paddr:	the provider reported @paddr.
  */
 struct numa_sampling_entry {
 	u64 vaddr;
 	u64 paddr;
-	struct mm_struct *mm;
 	s16 nid;
 	bool has_paddr;
 };
@@ -85,6 +95,8 @@ struct numa_sampling_entry {
  * @orphan:	on numa_sampling_orphans while waiting to be freed.
  * @state:	NUMA_SAMPLING_WORK_PENDING while @work is queued.
  * @lock:	serializes producers (any CPU, interrupts off) and the task.
+ * @mm:		the task's mm when the queued samples were taken; compared,
+ *		never dereferenced.
  * @head:	next entry to fill (free running).
  * @tail:	next entry to process (free running).
  * @entries:	ring of NUMA_SAMPLING_QUEUE_LEN samples.
@@ -94,6 +106,7 @@ struct numa_sampling_queue {
 	struct llist_node orphan;
 	unsigned long state;
 	raw_spinlock_t lock;
+	struct mm_struct *mm;
 	unsigned int head;
 	unsigned int tail;
 	struct numa_sampling_entry entries[NUMA_SAMPLING_QUEUE_LEN];
@@ -105,11 +118,31 @@ struct numa_sampling_stats {
 	unsigned long migrated;
 };
 
+/* Samples that reached the policy, and those of memory on another node. */
+struct numa_sampling_window {
+	unsigned long used;
+	unsigned long misplaced;
+};
+
 DEFINE_STATIC_KEY_FALSE(numa_sampling_mode_key);
 
-/* kernel.numa_balancing_mem_sampling; written under the mutex. */
+/*
+ * kernel.numa_balancing_mem_sampling and the adaptive interval's state,
+ * under the mutex: the sysctls write them, the adapt work reads them.
+ */
 static int numa_sampling_mode;
 static DEFINE_MUTEX(numa_sampling_mode_lock);
+/* kernel.numa_balancing_mem_sampling_adapt: the largest |interval shift|. */
+static int numa_sampling_adapt_max = NUMA_SAMPLING_ADAPT_DEFAULT;
+/* The shift asked of mem_sampling_set_interval_shift(). */
+static int numa_sampling_shift;
+/* Sums of numa_sampling_window at the end of the last period. */
+static struct numa_sampling_window numa_sampling_window_last;
+
+static DEFINE_PER_CPU(struct numa_sampling_window, numa_sampling_window);
+
+static void numa_sampling_adapt_fn(struct work_struct *work);
+static DECLARE_DEFERRABLE_WORK(numa_sampling_adapt_work, numa_sampling_adapt_fn);
 
 /*
  * One ready queue per CPU, handed to a task whose first samples arrive
@@ -240,7 +273,7 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 				       const struct mem_sampling_record *records,
 				       unsigned int nr)
 {
-	unsigned int i, queued = 0, dropped = 0, invalid = 0;
+	unsigned int i, queued = 0, dropped = 0, invalid = 0, stale = 0;
 	struct numa_sampling_queue *queue;
 	struct mm_struct *mm;
 	int nid = numa_node_id();
@@ -260,6 +293,12 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 	}
 
 	raw_spin_lock(&queue->lock);
+	if (unlikely(queue->mm != mm)) {
+		/* exec since: what is queued describes an mm that is gone. */
+		stale = queue->head - queue->tail;
+		queue->tail = queue->head;
+		queue->mm = mm;
+	}
 	for (i = 0; i < nr; i++) {
 		const struct mem_sampling_record *record = &records[i];
 		struct numa_sampling_entry *entry;
@@ -278,13 +317,14 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 		entry->vaddr = record->vaddr;
 		entry->has_paddr = record->flags & MEM_SAMPLING_RECORD_PADDR_VALID;
 		entry->paddr = entry->has_paddr ? record->paddr : 0;
-		entry->mm = mm;
 		entry->nid = nid;
 		queue->head++;
 		queued++;
 	}
 	raw_spin_unlock(&queue->lock);
 
+	if (stale)
+		count_vm_numa_events(NUMA_SAMPLING_SKIP_STALE, stale);
 	if (invalid)
 		count_vm_numa_events(NUMA_SAMPLING_SKIP_INVALID, invalid);
 	if (dropped)
@@ -309,14 +349,17 @@ static struct mem_sampling_consumer numa_sampling_consumer = {
 
 /* ------------------------------------------ task context: process */
 
+/* Take up to @max samples; *@mm is the mm they were taken in. */
 static unsigned int numa_sampling_dequeue(struct numa_sampling_queue *queue,
 					  struct numa_sampling_entry *out,
-					  unsigned int max)
+					  unsigned int max,
+					  struct mm_struct **mm)
 {
 	unsigned long flags;
 	unsigned int i, nr;
 
 	raw_spin_lock_irqsave(&queue->lock, flags);
+	*mm = queue->mm;
 	nr = min(queue->head - queue->tail, max);
 	for (i = 0; i < nr; i++)
 		out[i] = queue->entries[(queue->tail + i) % NUMA_SAMPLING_QUEUE_LEN];
@@ -434,9 +477,12 @@ static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
 		decision->last_cpupid = folio_last_cpupid(folio);
 	vma_set_access_pid_bit(vma);
 	count_vm_numa_event(NUMA_SAMPLING_SAMPLES_USED);
+	this_cpu_inc(numa_sampling_window.used);
 	if (decision->nid == numa_node_id()) {
 		count_vm_numa_event(NUMA_SAMPLING_SAMPLES_LOCAL);
 		decision->flags |= TNF_FAULT_LOCAL;
+	} else {
+		this_cpu_inc(numa_sampling_window.misplaced);
 	}
 
 	decision->target_nid = mpol_misplaced(folio, &vmf, decision->addr);
@@ -601,8 +647,12 @@ static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
 		numa_sampling_act(vma, &decision, stats);
 }
 
-/* One sample of current's, mmap_lock held for read. */
+/*
+ * One sample of current's, mmap_lock held for read; @sampled_mm is the mm
+ * it was taken in.
+ */
 static void numa_sampling_one(struct mm_struct *mm,
+			      struct mm_struct *sampled_mm,
 			      const struct numa_sampling_entry *entry,
 			      struct numa_sampling_stats *stats)
 {
@@ -614,7 +664,7 @@ static void numa_sampling_one(struct mm_struct *mm,
 	 * From an mm replaced by exec since, or made on a node the task has
 	 * left: the task's accesses now come from elsewhere.
 	 */
-	if (entry->mm != mm || entry->nid != numa_node_id()) {
+	if (sampled_mm != mm || entry->nid != numa_node_id()) {
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_STALE);
 		return;
 	}
@@ -656,7 +706,7 @@ static void numa_sampling_work(struct callback_head *work)
 	unsigned int budget = NUMA_SAMPLING_QUEUE_LEN, nr, i;
 	struct numa_sampling_stats stats = {};
 	struct task_struct *p = current;
-	struct mm_struct *mm = p->mm;
+	struct mm_struct *mm = p->mm, *sampled_mm;
 
 	/* Samples arriving from now on queue the work again. */
 	clear_bit(NUMA_SAMPLING_WORK_PENDING, &queue->state);
@@ -688,16 +738,127 @@ static void numa_sampling_work(struct callback_head *work)
 	trace_sched_numa_balance_start(p);
 	while (budget) {
 		nr = numa_sampling_dequeue(queue, chunk,
-					   min(budget, NUMA_SAMPLING_CHUNK));
+					   min(budget, NUMA_SAMPLING_CHUNK),
+					   &sampled_mm);
 		if (!nr)
 			break;
 		budget -= nr;
 		for (i = 0; i < nr; i++)
-			numa_sampling_one(mm, &chunk[i], &stats);
+			numa_sampling_one(mm, sampled_mm, &chunk[i], &stats);
 		cond_resched();
 	}
 	trace_sched_numa_balance_end(p, stats.scanned, stats.migrated);
 	mmap_read_unlock(mm);
+}
+
+/* ------------------------------------------- adaptive sampling rate */
+
+/*
+ * Scan mode adapts its scan period to what the hint faults find
+ * (update_task_scan_period()); sample mode adapts the sampling interval to
+ * what the samples find.  Every period the share of used samples that
+ * found their memory on another node decides: at least a sixteenth
+ * misplaced, sample as fast as allowed (2^numa_sampling_adapt_max times
+ * the configured rate); under a thirty-second, one step (a factor of 2)
+ * slower, down to 2^numa_sampling_adapt_max times less often than
+ * configured once converged, as scan mode's period grows towards
+ * scan_period_max; in between, or with too few samples to tell, no
+ * change.  The thresholds are low because a task's
+ * samples also land on its stack, its own bookkeeping and other memory
+ * that is local from the start: on the skewed benchmark the misplaced
+ * share starts near 40%, and an eighth was crossed at 60% locality.  The
+ * rate is the provider's, so the decision is global, taken on the
+ * samples of every sampled task.
+ */
+static int numa_sampling_next_shift(int shift, unsigned int max,
+				    unsigned long used, unsigned long misplaced)
+{
+	shift = clamp(shift, -(int)max, (int)max);
+	if (used < NUMA_SAMPLING_ADAPT_MIN_SAMPLES)
+		return shift;
+	if (misplaced * 16 >= used)
+		return max;
+	if (misplaced * 32 < used && shift > -(int)max)
+		return shift - 1;
+	return shift;
+}
+
+static void numa_sampling_window_sum(struct numa_sampling_window *sum)
+{
+	int cpu;
+
+	sum->used = 0;
+	sum->misplaced = 0;
+	for_each_possible_cpu(cpu) {
+		struct numa_sampling_window *window;
+
+		window = per_cpu_ptr(&numa_sampling_window, cpu);
+		sum->used += READ_ONCE(window->used);
+		sum->misplaced += READ_ONCE(window->misplaced);
+	}
+}
+
+/* Ask the core for @shift; the mutex is held. */
+static void numa_sampling_set_shift(int shift, unsigned long used,
+				    unsigned long misplaced)
+{
+	int interval;
+
+	lockdep_assert_held(&numa_sampling_mode_lock);
+	if (shift == numa_sampling_shift)
+		return;
+	interval = mem_sampling_set_interval_shift(shift);
+	if (interval < 0) {
+		pr_warn_ratelimited("cannot change the sampling interval: %d\n",
+				    interval);
+		return;
+	}
+	trace_numa_sampling_interval(used, misplaced, numa_sampling_shift,
+				     shift, interval);
+	count_vm_numa_event(shift > numa_sampling_shift ?
+			    NUMA_SAMPLING_INTERVAL_FASTER :
+			    NUMA_SAMPLING_INTERVAL_SLOWER);
+	numa_sampling_shift = shift;
+}
+
+static void numa_sampling_adapt_fn(struct work_struct *work)
+{
+	struct numa_sampling_window now;
+	unsigned long used, misplaced;
+
+	mutex_lock(&numa_sampling_mode_lock);
+	if (!numa_sampling_mode)
+		goto out;
+	numa_sampling_window_sum(&now);
+	used = now.used - numa_sampling_window_last.used;
+	misplaced = now.misplaced - numa_sampling_window_last.misplaced;
+	numa_sampling_window_last = now;
+	numa_sampling_set_shift(numa_sampling_next_shift(numa_sampling_shift,
+							 numa_sampling_adapt_max,
+							 used, misplaced),
+				used, misplaced);
+	schedule_delayed_work(&numa_sampling_adapt_work,
+			      msecs_to_jiffies(NUMA_SAMPLING_ADAPT_PERIOD_MS));
+out:
+	mutex_unlock(&numa_sampling_mode_lock);
+}
+
+/*
+ * Sample mode on: nothing is known yet, so start as fast as allowed (as
+ * scan mode starts at its shortest period) and let the samples slow it
+ * down.  Off: back to the configured interval.  The mutex is held.
+ */
+static void numa_sampling_adapt_start(bool on)
+{
+	lockdep_assert_held(&numa_sampling_mode_lock);
+	if (!on) {
+		numa_sampling_set_shift(0, 0, 0);
+		return;
+	}
+	numa_sampling_window_sum(&numa_sampling_window_last);
+	numa_sampling_set_shift(numa_sampling_adapt_max, 0, 0);
+	mod_delayed_work(system_wq, &numa_sampling_adapt_work,
+			 msecs_to_jiffies(NUMA_SAMPLING_ADAPT_PERIOD_MS));
 }
 
 /* ------------------------------------------------------- sysctl */
@@ -742,10 +903,45 @@ static int numa_sampling_mode_handler(const struct ctl_table *table, int write,
 		static_branch_disable(&numa_sampling_mode_key);
 	}
 	numa_sampling_mode = mode;
+	numa_sampling_adapt_start(mode);
 out:
 	mutex_unlock(&numa_sampling_mode_lock);
 	return err;
 }
+
+static int numa_sampling_adapt_handler(const struct ctl_table *table,
+				       int write, void *buffer, size_t *lenp,
+				       loff_t *ppos)
+{
+	struct ctl_table tmp = *table;
+	size_t len = *lenp;
+	int max, err;
+
+	if (write && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (write && len >= PAGE_SIZE)
+		return -EINVAL;
+
+	mutex_lock(&numa_sampling_mode_lock);
+	max = numa_sampling_adapt_max;
+	tmp.data = &max;
+	/* Strict as numa_sampling_mode_handler(): trailing garbage fails. */
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (!err && write && *lenp != len)
+		err = -EINVAL;
+	if (err || !write)
+		goto out;
+	numa_sampling_adapt_max = max;
+	/* Within the new limits at once; the samples decide the rest. */
+	if (numa_sampling_mode)
+		numa_sampling_set_shift(clamp(numa_sampling_shift, -max, max),
+					0, 0);
+out:
+	mutex_unlock(&numa_sampling_mode_lock);
+	return err;
+}
+
+static const int numa_sampling_adapt_limit = MEM_SAMPLING_MAX_INTERVAL_SHIFT;
 
 static struct ctl_table numa_sampling_sysctls[] = {
 	{
@@ -756,6 +952,15 @@ static struct ctl_table numa_sampling_sysctls[] = {
 		.proc_handler	= numa_sampling_mode_handler,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "numa_balancing_mem_sampling_adapt",
+		.data		= &numa_sampling_adapt_max,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= numa_sampling_adapt_handler,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= (void *)&numa_sampling_adapt_limit,
 	},
 };
 
@@ -772,3 +977,7 @@ static int __init numa_sampling_init(void)
 	return 0;
 }
 late_initcall(numa_sampling_init);
+
+#ifdef CONFIG_NUMABALANCING_MEM_SAMPLING_KUNIT_TEST
+#include "tests/numa_sampling-kunit.h"
+#endif

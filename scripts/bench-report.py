@@ -23,7 +23,9 @@ import sys
 
 COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'mem_sampling_samples', 'numa_sampling_samples_used',
-            'numa_sampling_pages_migrated', 'numa_sampling_thp_migrated']
+            'numa_sampling_samples_dropped', 'numa_sampling_pages_migrated',
+            'numa_sampling_thp_migrated', 'numa_sampling_interval_faster',
+            'numa_sampling_interval_slower']
 LINE = re.compile(r'^(\S+) (elapsed=.*)$')
 TRACE = re.compile(r'^\s*(.+?)-(\d+)\s+\[\d+\].*?\s(\d+\.\d+): '
                    r'(sched_numa_balance_start|sched_numa_balance_end):(.*)$')
@@ -107,10 +109,12 @@ def one_run(directory):
 
 
 def spread(values):
+    runs = len(values)
     values = [v for v in values if v is not None]
     if not values:
         return None
-    return {'min': min(values), 'median': statistics.median(values), 'max': max(values)}
+    return {'min': min(values), 'median': statistics.median(values), 'max': max(values),
+            'of': len(values), 'runs': runs}
 
 
 METRICS = [
@@ -121,6 +125,9 @@ METRICS = [
     ('numa_pages_migrated', 'pages migrated'),
     ('mem_sampling_samples', 'samples taken'),
     ('numa_sampling_samples_used', 'samples used'),
+    ('numa_sampling_samples_dropped', 'samples dropped (queue full)'),
+    ('numa_sampling_interval_faster', 'sampling interval shortened'),
+    ('numa_sampling_interval_slower', 'sampling interval lengthened'),
     ('lock_hold_per_pass_ms', 'balancing pass (mmap_lock) per pass (ms)'),
     ('lock_hold_total_ms', 'balancing passes (mmap_lock) total (ms)'),
     ('system_time_s', 'workload system time (s)'),
@@ -142,9 +149,11 @@ def fmt(s):
         if float(v).is_integer() or abs(v) >= 100:
             return f'{v:.0f}'
         return f'{v:.2f}'
+    # A time the run never reached counts in neither the median nor the range.
+    reached = f" [{s['of']} of {s['runs']} runs]" if s.get('of', 0) < s.get('runs', 0) else ''
     if s['min'] == s['max']:
-        return one(s['median'])
-    return f"{one(s['median'])} ({one(s['min'])}-{one(s['max'])})"
+        return one(s['median']) + reached
+    return f"{one(s['median'])} ({one(s['min'])}-{one(s['max'])})" + reached
 
 
 def plot(out_dir, workload, runs):
@@ -225,7 +234,9 @@ def main():
                    'summary': summary, 'extra': extra}, f, indent=1)
     text = '\n'.join(md) + '\n'
     text += ('\nMedian (min-max) over the repetitions of one boot; the guest runs '
-             'under TCG, so only the ratios between modes are meaningful.\n')
+             'under TCG, so only the ratios between modes are meaningful.  '
+             '[k of n runs]: a time reached in k of the n runs only (the others '
+             'are left out); n/a: reached in none.\n')
     for name, value in extra.items():
         lines = value if isinstance(value, list) else [json.dumps(value)]
         text += f'\n{name}:\n\n' + ''.join(f'    {line}\n' for line in lines)

@@ -31,6 +31,7 @@
 #include "mem_sampling_util.h"
 
 #define NUMA_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling"
+#define ADAPT_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling_adapt"
 #define NUMAB_SYSCTL	"/proc/sys/kernel/numa_balancing"
 #define MS_STATS	MS_DEBUGFS "stats"
 
@@ -238,6 +239,27 @@ TEST_F(hostile, sysctls)
 							   EINVAL);
 		}
 	}
+}
+
+/* kernel.numa_balancing_mem_sampling_adapt: 0..8, on top of bad_numbers. */
+static const struct bad bad_adapt[] = {
+	BAD("9"), BAD("16"), BAD("256"), BAD("2 2"), BAD("2,"), BAD("0x"),
+};
+
+TEST_F(hostile, adapt_sysctl)
+{
+	char saved[16];
+
+	if (access(ADAPT_SYSCTL, F_OK))
+		SKIP(return, "no %s", ADAPT_SYSCTL);
+	ASSERT_EQ(0, ms_read(ADAPT_SYSCTL, saved, sizeof(saved)));
+	set(_metadata, ADAPT_SYSCTL, "2");
+	self->tried += expect_refused(_metadata, ADAPT_SYSCTL, bad_numbers,
+				      ARRAY_SIZE(bad_numbers), EINVAL);
+	self->tried += expect_refused(_metadata, ADAPT_SYSCTL, bad_adapt,
+				      ARRAY_SIZE(bad_adapt), EINVAL);
+	self->tried += expect_long_refused(_metadata, ADAPT_SYSCTL, EINVAL);
+	ms_write(ADAPT_SYSCTL, saved);
 }
 
 /*

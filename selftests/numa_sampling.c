@@ -41,6 +41,9 @@
 #define SYSCTL_MODE	"/proc/sys/kernel/numa_balancing_mem_sampling"
 #define SYSCTL_NUMAB	"/proc/sys/kernel/numa_balancing"
 #define SYSCTL_ENABLE	"/proc/sys/kernel/mem_sampling_enable"
+#define SYSCTL_ADAPT	"/proc/sys/kernel/numa_balancing_mem_sampling_adapt"
+#define INTERVAL	"/sys/kernel/mm/mem_sampling/interval"
+#define EFFECTIVE	"/sys/kernel/mm/mem_sampling/effective_interval"
 #define INJECT		"/sys/kernel/debug/mem_sampling/inject"
 #define TEST_ACTIVE	"/sys/kernel/debug/mem_sampling/active"
 #define PROVIDER	"/sys/kernel/mm/mem_sampling/provider"
@@ -768,6 +771,154 @@ static void test_tracepoints(void)
 	ksft_test_result(ok, "numa_sampling_migrate, sched_numa_balance_start/end per batch\n");
 }
 
+/* One load sample of each of @nr pages at @buf, in one write. */
+static int inject_pages(char *buf, int nr)
+{
+	size_t len = (size_t)nr * 48 + 1, used = 0;
+	char *text = malloc(len);
+	int i, err;
+
+	if (!text)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		used += snprintf(text + used, len - used, "vaddr=0x%lx op=load\n",
+				 (unsigned long)(buf + (long)i * page_size));
+	err = inject_text(text);
+	free(text);
+	return err;
+}
+
+/*
+ * Wait up to @seconds for the effective interval to become @want, feeding
+ * a sample of each of @nr pages at @buf every 200 ms (none if @nr is 0).
+ */
+static bool effective_becomes(long want, char *buf, int nr, int seconds)
+{
+	int round;
+
+	for (round = 0; round < seconds * 5; round++) {
+		if (read_long(EFFECTIVE) == want)
+			return true;
+		if (nr && inject_pages(buf, nr))
+			return false;
+		usleep(200 * 1000);
+	}
+	ksft_print_msg("effective interval %ld, expected %ld\n",
+		       read_long(EFFECTIVE), want);
+	return false;
+}
+
+#define ADAPT_PAGES 256
+#define INTERVAL_EVENT TRACEFS "events/mem_sampling/numa_sampling_interval"
+
+/* A /proc/vmstat counter, -1 if the kernel has none of that name. */
+static long vmstat_value(const char *name)
+{
+	char key[64];
+	long value;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &value) == 2) {
+		if (!strcmp(key, name)) {
+			fclose(f);
+			return value;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+/* How often @text occurs in the trace buffer. */
+static int trace_count(const char *text)
+{
+	static char trace[1 << 20];
+	const char *p = trace;
+	int n = 0;
+
+	if (read_text(TRACEFS "trace", trace, sizeof(trace)))
+		return -1;
+	while ((p = strstr(p, text))) {
+		n++;
+		p += strlen(text);
+	}
+	return n;
+}
+
+/*
+ * kernel.numa_balancing_mem_sampling_adapt=2 with interval 4096: sample
+ * mode starts at 1024; samples of local memory slow it down one step a
+ * period (2048, 4096, 8192) to 16384, samples of remote memory bring it
+ * to 1024 at once, and turning the adaptation off restores 4096.
+ */
+static void test_adaptive_interval(void)
+{
+	bool ok = true, traced = false;
+	long saved_adapt = read_long(SYSCTL_ADAPT), faster, slower;
+	char saved_interval[32] = "";
+	char *local = NULL, *remote = NULL;
+	struct counters before;
+
+	if (saved_adapt < 0 || read_text(INTERVAL, saved_interval,
+					 sizeof(saved_interval))) {
+		ksft_test_result_fail("adaptive interval: no sysctl or sysfs file\n");
+		return;
+	}
+	ok &= write_file(SYSCTL_ADAPT, "9\n") == -EINVAL;
+	ok &= write_file(SYSCTL_ADAPT, "-1\n") == -EINVAL;
+	ok &= read_long(SYSCTL_ADAPT) == saved_adapt;
+	local = alloc_on(ADAPT_PAGES, 0);
+	remote = alloc_on(ADAPT_PAGES, 1);
+	if (!ok || !local || !remote || set_long(SYSCTL_ADAPT, 2) ||
+	    set_mode(0) || write_file(INTERVAL, "4096\n") ||
+	    read_counters(&before)) {
+		ksft_test_result_fail("adaptive interval: setup\n");
+		goto out;
+	}
+	ok &= read_long(EFFECTIVE) == 4096;
+	faster = vmstat_value("numa_sampling_interval_faster");
+	slower = vmstat_value("numa_sampling_interval_slower");
+	if (!access(INTERVAL_EVENT, F_OK)) {
+		traced = !write_file(TRACEFS "events/enable", "0") &&
+			 !trace_clear() &&
+			 !write_file(INTERVAL_EVENT "/enable", "1") &&
+			 !write_file(TRACEFS "tracing_on", "1");
+	}
+	ok &= !set_mode(1);
+	ok &= read_long(EFFECTIVE) == 1024;
+	ok &= effective_becomes(16384, local, ADAPT_PAGES, 10);
+	ok &= effective_becomes(1024, remote, ADAPT_PAGES, 10);
+	ok &= !set_long(SYSCTL_ADAPT, 0) && read_long(EFFECTIVE) == 4096;
+	faster = vmstat_value("numa_sampling_interval_faster") - faster;
+	slower = vmstat_value("numa_sampling_interval_slower") - slower;
+	ksft_print_msg("adaptive interval: %ld times faster, %ld times slower\n",
+		       faster, slower);
+	ok &= faster == 2 && slower == 5;
+	if (traced) {
+		write_file(TRACEFS "tracing_on", "0");
+		write_file(INTERVAL_EVENT "/enable", "0");
+		/* Mode on (0->2), then remote samples (-2->2): 1024 twice. */
+		if (trace_count("misplaced=0 shift=2->1 interval=2048") != 1 ||
+		    trace_count("misplaced=0 shift=1->0 interval=4096") != 1 ||
+		    trace_count("misplaced=0 shift=-1->-2 interval=16384") != 1 ||
+		    trace_count("shift=0->2 interval=1024") != 1 ||
+		    trace_count("shift=-2->2 interval=1024") != 1) {
+			ksft_print_msg("numa_sampling_interval events not as expected\n");
+			ok = false;
+		}
+	}
+	ok &= delta_of(&before, HINT_FAULTS) == 0;
+	ksft_test_result(ok, "adaptive interval: faster when misplaced, back when converged\n");
+out:
+	set_long(SYSCTL_ADAPT, saved_adapt);
+	write_file(INTERVAL, saved_interval);
+	if (local)
+		munmap(local, ADAPT_PAGES * page_size);
+	if (remote)
+		munmap(remote, ADAPT_PAGES * page_size);
+}
+
 /*
  * A workload of its own: touch @nr pages on node 1 from node 0 for up to
  * @seconds, optionally injecting a sample of every page touched (what a
@@ -1170,7 +1321,7 @@ int main(int argc, char **argv)
 	if (access("/sys/devices/system/node/node1", F_OK))
 		ksft_exit_skip("needs two NUMA nodes\n");
 
-	ksft_set_plan(14);
+	ksft_set_plan(15);
 
 	saved_numab = read_long(SYSCTL_NUMAB);
 	saved_enable = read_long(SYSCTL_ENABLE);
@@ -1190,6 +1341,7 @@ int main(int argc, char **argv)
 	test_thp();
 	test_mode_switch();
 	test_tracepoints();
+	test_adaptive_interval();
 	test_sample_mode_end_to_end();
 	test_scan_mode_control();
 	test_opted_out_keeps_scanning();

@@ -141,6 +141,9 @@ struct mem_sampling_config {
 	bool paddr;
 };
 
+/* Largest |shift| of mem_sampling_set_interval_shift(): 256 times. */
+#define MEM_SAMPLING_MAX_INTERVAL_SHIFT	8
+
 /**
  * struct mem_sampling_provider_ops - what the core asks of a provider.
  *
@@ -223,6 +226,13 @@ void mem_sampling_provider_lent(struct mem_sampling_provider *provider,
 				bool lent);
 
 /*
+ * Consumers: sample 2^shift times more (shift > 0) or less (shift < 0)
+ * often than the configured interval, within the provider's limits (0: as
+ * configured).  Process context.
+ */
+int mem_sampling_set_interval_shift(int shift);
+
+/*
  * Is this task sampled now (global switch, its prctl, a provider, and for
  * current, the hardware of its CPU not lent to perf)?
  */
@@ -263,6 +273,11 @@ int mem_sampling_prctl_get(unsigned long arg2, unsigned long arg3,
 /* From mm_init(): a new mm (fork or exec) inherits current's mode. */
 void mem_sampling_mm_init(struct mm_struct *mm);
 #else
+static inline int mem_sampling_set_interval_shift(int shift)
+{
+	return -EINVAL;
+}
+
 static inline bool mem_sampling_task_sampled(struct task_struct *task)
 {
 	return false;

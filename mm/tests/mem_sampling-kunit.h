@@ -23,6 +23,7 @@ static struct {
 	struct mem_sampling_provider *displaced;
 	struct list_head consumers;
 	struct mem_sampling_config config;
+	int interval_shift;
 	bool enabled;
 	bool opt_in;
 } kunit_saved;
@@ -36,6 +37,8 @@ static int mem_sampling_kunit_init(struct kunit *test)
 					  lockdep_is_held(&mem_sampling_lock));
 	kunit_saved.displaced = mem_sampling_displaced;
 	kunit_saved.config = mem_sampling_config;
+	kunit_saved.interval_shift = mem_sampling_interval_shift;
+	mem_sampling_interval_shift = 0;
 	kunit_saved.enabled = mem_sampling_enabled;
 	kunit_saved.opt_in = mem_sampling_opt_in;
 	RCU_INIT_POINTER(mem_sampling_active, NULL);
@@ -65,6 +68,7 @@ static void mem_sampling_kunit_exit(struct kunit *test)
 	INIT_LIST_HEAD(&mem_sampling_consumers);
 	list_splice(&kunit_saved.consumers, &mem_sampling_consumers);
 	mem_sampling_config = kunit_saved.config;
+	mem_sampling_interval_shift = kunit_saved.interval_shift;
 	mem_sampling_enabled = kunit_saved.enabled;
 	mem_sampling_opt_in = kunit_saved.opt_in;
 	mem_sampling_displaced = kunit_saved.displaced;
@@ -631,6 +635,75 @@ static void mem_sampling_test_config(struct kunit *test)
 	kp->configure_error = 0;
 }
 
+/*
+ * A consumer's interval shift: the provider runs faster than configured,
+ * never below its minimum, the configured interval stays what the admin
+ * set, and shift 0 goes back to it.
+ */
+static void mem_sampling_test_interval_shift(struct kunit *test)
+{
+	struct kunit_provider *kp = &kunit_providers[0];
+	struct mem_sampling_provider *provider;
+	struct mem_sampling_config cfg;
+	int configures;
+
+	/* Without a provider the shift is kept for the next one. */
+	mem_sampling_get_config(&cfg);
+	cfg.interval = 1024;
+	KUNIT_ASSERT_EQ(test, mem_sampling_set_config(&cfg), 0);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(1), 1024);
+	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 0);
+
+	provider = kunit_provider_init(0, MEM_SAMPLING_CAP_PADDR);
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(provider), 0);
+	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 512);
+	KUNIT_ASSERT_EQ(test, mem_sampling_set_enabled(true), 0);
+
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(2), 256);
+	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 256);
+	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 256);
+	mem_sampling_get_config(&cfg);
+	KUNIT_EXPECT_EQ(test, cfg.interval, 1024);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kp->configured_running), 0);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_running);
+
+	/* Clamped to the provider's minimum; no change, no reconfiguration. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(4), 64);
+	configures = atomic_read(&kp->configures);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(8), 64);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kp->configures), configures);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(9), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(-9), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 64);
+
+	/* Slower than configured, up to the provider's maximum. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(-2), 4096);
+	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 4096);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(-8), 1 << 18);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(8), 64);
+
+	/* The admin's interval moves under the shift. */
+	cfg.interval = 1 << 16;
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), 0);
+	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 256);
+	mem_sampling_get_config(&cfg);
+	KUNIT_EXPECT_EQ(test, cfg.interval, 1 << 16);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(-5), 1 << 20);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(8), 256);
+
+	/* A refusal keeps the interval in effect. */
+	kp->configure_error = -EIO;
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(1), -EIO);
+	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 256);
+	kp->configure_error = 0;
+
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(0), 1 << 16);
+	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 1 << 16);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kp->configured_running), 0);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_running);
+	kunit_provider_unregister(0);
+}
+
 /* ------------------------------------------------------- under load */
 
 struct kunit_flow {
@@ -758,6 +831,7 @@ static struct kunit_case mem_sampling_test_cases[] = {
 	KUNIT_CASE(mem_sampling_test_process_filter),
 	KUNIT_CASE(mem_sampling_test_sched_switch),
 	KUNIT_CASE(mem_sampling_test_config),
+	KUNIT_CASE(mem_sampling_test_interval_shift),
 	KUNIT_CASE(mem_sampling_test_provider_swap_under_load),
 	KUNIT_CASE(mem_sampling_test_consumer_under_load),
 	{},

@@ -30,10 +30,12 @@ set_mode() {
 		;;
 	sample)
 		[ -e /proc/sys/kernel/numa_balancing_mem_sampling ] || return 1
-		# The NUMA consumer takes at most 64 samples of a task per
-		# return to user space: interrupt it with at most 128 records
-		# (8 KiB of 64-byte records) rather than 1024 (the 64 KiB default),
-		# spend the samples on loads and stores only.
+		# The NUMA consumer queues at most 256 samples of a task
+		# between two returns to user space: interrupt it with at
+		# most 128 records (8 KiB of 64-byte records) rather than
+		# 1024 (the 64 KiB default), spend the samples on loads and
+		# stores only.  The interval adapts by itself
+		# (kernel.numa_balancing_mem_sampling_adapt).
 		sysfs_set mem_sampling/buffer_size 8192
 		sysfs_set mem_sampling/op_filter load,store
 		echo 1 > /proc/sys/kernel/numa_balancing
@@ -56,7 +58,11 @@ vmstat_get() {
 # The counters the demo and the benchmark follow.
 COUNTERS="numa_hint_faults numa_pte_updates numa_pages_migrated
 	  mem_sampling_samples numa_sampling_samples_used
-	  numa_sampling_pages_migrated numa_sampling_thp_migrated"
+	  numa_sampling_samples_dropped numa_sampling_pages_migrated
+	  numa_sampling_thp_migrated numa_sampling_interval_faster
+	  numa_sampling_interval_slower"
+
+EFFECTIVE_INTERVAL=/sys/kernel/mm/mem_sampling/effective_interval
 
 # run_one WORKLOAD MODE REP SIZE_MIB SECONDS DIR: one workload run in one
 # mode, with a live line a second (MS-LIVE ...) and its data left in DIR:
@@ -93,6 +99,10 @@ run_one() {
 			b=$(awk -v k=$c '$1 == k { print $2 }' "$dir/vmstat.before")
 			line="$line $c=$(( $(vmstat_get $c) - ${b:-0} ))"
 		done
+		# The sampling interval in effect (adaptive in sample mode).
+		if [ "$mode" = sample ] && [ -r $EFFECTIVE_INTERVAL ]; then
+			line="$line interval=$(cat $EFFECTIVE_INTERVAL)"
+		fi
 		echo "$line"
 	done
 	wait $pid

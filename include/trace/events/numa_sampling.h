@@ -40,6 +40,30 @@ TRACE_EVENT(numa_sampling_migrate,
 		      __entry->src_nid, __entry->dst_nid, __entry->result)
 );
 
+/*
+ * The sampling interval changed (kernel.numa_balancing_mem_sampling_adapt):
+ * samples @used and @misplaced in the period that decided, the interval
+ * shift from @old_shift to @new_shift, and the @interval now in effect.
+ */
+TRACE_EVENT(numa_sampling_interval,
+	    TP_PROTO(unsigned long used, unsigned long misplaced,
+		     int old_shift, int new_shift, unsigned int interval),
+	    TP_ARGS(used, misplaced, old_shift, new_shift, interval),
+	    TP_STRUCT__entry(__field(unsigned long, used)
+			     __field(unsigned long, misplaced)
+			     __field(int, old_shift)
+			     __field(int, new_shift)
+			     __field(unsigned int, interval)),
+	    TP_fast_assign(__entry->used = used;
+			   __entry->misplaced = misplaced;
+			   __entry->old_shift = old_shift;
+			   __entry->new_shift = new_shift;
+			   __entry->interval = interval;),
+	    TP_printk("used=%lu misplaced=%lu shift=%d->%d interval=%u",
+		      __entry->used, __entry->misplaced, __entry->old_shift,
+		      __entry->new_shift, __entry->interval)
+);
+
 #endif /* _TRACE_NUMA_SAMPLING_H */
 
 /* This part must be outside protection */

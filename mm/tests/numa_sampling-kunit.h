@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests of NUMA balancing from samples, included at the end of
+ * mm/numa_sampling.c so they reach its static functions.  What needs a
+ * task, an mm and two nodes is tested end to end by the kselftest
+ * tools/testing/selftests/mem_sampling/numa_sampling.c.
+ */
+#ifndef _NUMA_SAMPLING_KUNIT_TEST_H
+#define _NUMA_SAMPLING_KUNIT_TEST_H
+
+#include <kunit/test.h>
+
+#define MIN_SAMPLES	NUMA_SAMPLING_ADAPT_MIN_SAMPLES
+
+/* Many misplaced samples: as fast as allowed, at once. */
+static void numa_sampling_test_adapt_faster(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 800, 100), 2);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 800, 800), 2);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 5, MIN_SAMPLES,
+						       MIN_SAMPLES / 16), 5);
+	/* Just under a sixteenth, above a thirty-second: no change. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 800, 49), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 800, 49), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(2, 2, 800, 25), 2);
+}
+
+/*
+ * Converged: one step a period, past the configured interval down to the
+ * slowest allowed, and stay there.
+ */
+static void numa_sampling_test_adapt_converged(struct kunit *test)
+{
+	int shift = 3, periods = 0;
+
+	while (shift > -3 && periods < 10) {
+		int next = numa_sampling_next_shift(shift, 3, 1000, 31);
+
+		KUNIT_EXPECT_EQ(test, next, shift - 1);
+		shift = next;
+		periods++;
+	}
+	KUNIT_EXPECT_EQ(test, periods, 6);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-3, 3, 1000, 0), -3);
+	/* Too few samples at the slow rate: stay. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-3, 3, 10, 10), -3);
+	/* And as fast as allowed again when misplaced samples come back. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-3, 3, 1000, 500), 3);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-1, 3, 800, 49), -1);
+}
+
+/* Too few samples to tell, or adaptation off: nothing moves. */
+static void numa_sampling_test_adapt_limits(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, MIN_SAMPLES - 1,
+						       MIN_SAMPLES - 1), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, MIN_SAMPLES - 1,
+						       0), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 0, 1000, 1000), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 0, 1000, 0), 0);
+	/* The limit lowered below the shift in effect: within it. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(4, 1, 10, 10), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-4, 1, 10, 10), -1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(4, 1, 1000, 500), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(4, 2, 1000, 0), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-4, 2, 1000, 0), -2);
+}
+
+static struct kunit_case numa_sampling_test_cases[] = {
+	KUNIT_CASE(numa_sampling_test_adapt_faster),
+	KUNIT_CASE(numa_sampling_test_adapt_converged),
+	KUNIT_CASE(numa_sampling_test_adapt_limits),
+	{},
+};
+
+static struct kunit_suite numa_sampling_test_suite = {
+	.name = "numa_sampling",
+	.test_cases = numa_sampling_test_cases,
+};
+
+kunit_test_suite(numa_sampling_test_suite);
+
+#undef MIN_SAMPLES
+
+#endif /* _NUMA_SAMPLING_KUNIT_TEST_H */
