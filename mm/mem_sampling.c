@@ -67,6 +67,7 @@
  *		NULL when it is stopped.  Every record belongs to it.  It is
  *		the current task (or, during a context switch, the outgoing
  *		one) or a task the test provider holds a reference on.
+ * @lent_by:	the provider that lent this CPU's hardware to perf, or NULL.
  * @nr:		records in @batch.
  * @batch:	records of @target not yet dispatched.
  */
