@@ -137,24 +137,27 @@ static bool mem_sampling_task_wanted(struct task_struct *task)
  * @task: current, or a task that cannot exit under the caller (a consumer's
  *	  @task argument qualifies).
  *
- * Return: true when sampling runs (enabled and a provider registered) and
+ * Return: true when sampling is on (enabled and a provider registered) and
  * @task is a user task whose process did not opt out (or opted in, in
  * opt-in mode); for current, also that the provider has not lent this
  * CPU's hardware to perf.  A caller that may be preempted gets the answer
  * for the CPU it was on, which is as good as any for a heuristic.
+ *
+ * The moments in which a configuration change stops sampling everywhere
+ * (mem_sampling_quiesce(), e.g. at each step of NUMA balancing's adaptive
+ * interval) do not count: a task asking then would take a full page table
+ * scan for a pause of milliseconds.
  */
 bool mem_sampling_task_sampled(struct task_struct *task)
 {
-	if (!static_branch_unlikely(&mem_sampling_key))
-		return false;
-	if (task == current) {
-		struct mem_sampling_provider *lender;
+	struct mem_sampling_provider *active;
 
-		lender = this_cpu_read(mem_sampling_cpu.lent_by);
-		if (lender && lender == rcu_access_pointer(mem_sampling_active))
-			return false;
-	}
-	return READ_ONCE(mem_sampling_running) && mem_sampling_task_wanted(task);
+	active = rcu_access_pointer(mem_sampling_active);
+	if (!READ_ONCE(mem_sampling_enabled) || !active)
+		return false;
+	if (task == current && this_cpu_read(mem_sampling_cpu.lent_by) == active)
+		return false;
+	return mem_sampling_task_wanted(task);
 }
 EXPORT_SYMBOL_GPL(mem_sampling_task_sampled);
 
@@ -832,7 +835,7 @@ static int mem_sampling_set_enabled(bool enable)
 		err = -ENODEV;
 		goto out;
 	}
-	mem_sampling_enabled = enable;
+	WRITE_ONCE(mem_sampling_enabled, enable);
 	if (enable)
 		mem_sampling_resume();
 	else
@@ -885,7 +888,7 @@ static int __init mem_sampling_setup(char *str)
 		pr_warn("ignoring mem_sampling=%s: use on or off\n", str);
 		return -EINVAL;
 	}
-	mem_sampling_enabled = enable;
+	WRITE_ONCE(mem_sampling_enabled, enable);
 	return 0;
 }
 early_param("mem_sampling", mem_sampling_setup);
