@@ -78,6 +78,7 @@ help:
 	@echo 'Steps:'
 	@echo '  deps           install the Debian packages the targets need (apt-get)'
 	@echo '  kernel         patched arm64 Image in build/kernel-arm64 (incremental)'
+	@echo '  test-guest     boot once and run the kselftests only (no host tests)'
 	@echo '  initramfs      busybox, our static test programs and the guest init'
 	@echo '  patches        export the change as a git am series in build/patches'
 	@echo '  clean          remove build outputs but keep unpacked sources'
@@ -85,7 +86,8 @@ help:
 	@$(MAKE) -s --no-print-directory help-parts
 	@echo
 	@echo 'Variables: GUEST_MEM=$(GUEST_MEM) GUEST_TIMEOUT=$(GUEST_TIMEOUT)s JOBS=$(JOBS)'
-	@echo '           GUEST_APPEND="extra kernel command line"'
+	@echo '           GUEST_APPEND="extra kernel command line"; with test-guest,'
+	@echo '           GUEST_APPEND="mstests=a,b msrepeat=N" runs only those kselftests'
 
 # ---------------------------------------------------------------- packages
 

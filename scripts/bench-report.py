@@ -212,7 +212,8 @@ def main():
         for key, label in METRICS:
             scan, sample = summary[w]['scan'][key], summary[w]['sample'][key]
             ratio = 'n/a'
-            if scan and sample and sample['median']:
+            # A ratio against zero (samples in scan mode) says nothing.
+            if scan and sample and scan['median'] and sample['median']:
                 ratio = f"{scan['median'] / sample['median']:.2f}x"
             md.append(f'| {w} | {label} | {fmt(scan)} | {fmt(sample)} | {ratio} |')
         summary[w]['plot'] = plot(out_dir, w, runs)
