@@ -353,13 +353,20 @@ static void check_format(const char *event_dir)
 
 static void check_bpf(void)
 {
+	int err;
+
 	/* The bpf() syscall and this sysctl come with CONFIG_BPF_SYSCALL. */
 	if (access("/proc/sys/kernel/unprivileged_bpf_disabled", F_OK))
 		fail("%s", "BPF is not supported by this kernel (CONFIG_BPF_SYSCALL=y needed)");
 	if (access("/proc/sys/kernel/perf_event_paranoid", F_OK))
 		fail("%s",
 		     "perf events are not supported by this kernel (CONFIG_PERF_EVENTS=y needed)");
-	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, NULL) != 1)
+	err = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, NULL);
+	/* uid 0 without its capabilities gets here: say what is missing. */
+	if (err == -EPERM || err == -EACCES)
+		fail("%s",
+		     "not permitted to load BPF programs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN, needed)");
+	if (err != 1)
 		fail("%s",
 		     "BPF tracepoint programs are not supported by this kernel (CONFIG_BPF_EVENTS=y needed, which needs CONFIG_PERF_EVENTS and CONFIG_UPROBE_EVENTS or CONFIG_KPROBE_EVENTS)");
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1)
