@@ -513,17 +513,6 @@ static bool moved_exactly(struct __test_metadata *_metadata, const char *what,
 	return ok;
 }
 
-static int inject(const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	return ms_write(MS_INJECT, text);
-}
-
 FIXTURE(inject) {
 	char enable[16], numa[16], numab[16], active[16], paddr[16];
 	char opt_in[16], op_filter[32], min_latency[32];

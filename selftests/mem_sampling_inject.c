@@ -104,17 +104,6 @@ static void reap(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-static int inject(const char *fmt, ...)
-{
-	char text[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	return ms_write(MS_INJECT, text);
-}
-
 FIXTURE(inject) {
 	long saved_enable, saved_active;
 	char saved_event_enable[8];

@@ -9,6 +9,7 @@
 #define MEM_SAMPLING_UTIL_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,19 @@ static inline int ms_become_nobody(void)
 	    setresuid(NOBODY_UID, NOBODY_UID, NOBODY_UID))
 		return -errno;
 	return 0;
+}
+
+/* Write one formatted line of records to the test provider's inject file. */
+static inline int __attribute__((format(printf, 1, 2)))
+inject(const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return ms_write(MS_INJECT, text);
 }
 
 /*
