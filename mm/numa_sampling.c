@@ -8,14 +8,17 @@
  * With kernel.numa_balancing_mem_sampling=1 the accesses come from a
  * mem_sampling provider instead (Arm SPE): this consumer queues each
  * task's samples as they arrive (interrupts off, no allocation) and the
- * task processes them itself, on its way back to user space, in a
- * bounded batch under one mmap_read_trylock().  Each sample is checked
- * against the current mapping, filtered as the hint-fault path filters,
- * and run through the same policy (mpol_misplaced() with its two-stage
- * cpupid filter and memory tiering rules); a misplaced folio, THP
- * included, migrates to the accessing node and task_numa_fault() feeds
- * task placement exactly as a hint fault would.  Sampled tasks are not
- * scanned (kernel/sched/fair.c asks numa_sampling_replaces_scan()).
+ * task processes them itself, on its way back to user space, in chunks
+ * of 16 under mmap_read_trylock().  Each sample is checked against the
+ * current mapping, filtered as the hint-fault path filters, and run
+ * through the same policy (mpol_misplaced() with its two-stage cpupid
+ * filter and memory tiering rules); a misplaced folio, THP included, is
+ * isolated, and with it the misplaced private pages around it (a sample
+ * stands for its neighbourhood, as one sample of a THP stands for 2 MiB).
+ * Once mmap_lock is dropped they migrate to the accessing node and
+ * task_numa_fault() feeds task placement exactly as a hint fault would.
+ * Sampled tasks are not scanned (kernel/sched/fair.c asks
+ * numa_sampling_replaces_scan()).
  *
  * Design and tuning: Documentation/mm/numa-sampling.rst.
  */
@@ -60,7 +63,11 @@
  * head and tail run free.
  */
 #define NUMA_SAMPLING_QUEUE_LEN		256
-/* Samples copied out of the queue at a time (on the stack). */
+/*
+ * Samples handled under one hold of mmap_lock: copied out of the queue,
+ * looked up and their folios isolated, then migrated once the lock is
+ * dropped (on the stack).
+ */
 #define NUMA_SAMPLING_CHUNK		16
 
 /* Bits of numa_sampling_queue.state. */
@@ -74,6 +81,15 @@
 #define NUMA_SAMPLING_ADAPT_MIN_SAMPLES	64
 /* kernel.numa_balancing_mem_sampling_adapt at boot: 4 times either way. */
 #define NUMA_SAMPLING_ADAPT_DEFAULT	2
+
+/*
+ * kernel.numa_balancing_mem_sampling_region_order: a misplaced sample
+ * moves the misplaced private pages of its naturally aligned block of
+ * 2^order pages; 4 (64 KiB with 4 KiB pages, the arm64 contiguous-PTE
+ * unit) at boot, at most a PMD's worth, so a block lies in one PTE table.
+ */
+#define NUMA_SAMPLING_REGION_ORDER_DEFAULT	4
+#define NUMA_SAMPLING_REGION_ORDER_MAX		(PMD_SHIFT - PAGE_SHIFT)
 
 /**
  * struct numa_sampling_entry - one queued sample.
@@ -112,12 +128,6 @@ struct numa_sampling_queue {
 	struct numa_sampling_entry entries[NUMA_SAMPLING_QUEUE_LEN];
 };
 
-/* What one batch did, for the sched_numa_balance_end event. */
-struct numa_sampling_stats {
-	unsigned long scanned;
-	unsigned long migrated;
-};
-
 /* Samples that reached the policy, and those of memory on another node. */
 struct numa_sampling_window {
 	unsigned long used;
@@ -136,6 +146,8 @@ static DEFINE_MUTEX(numa_sampling_mode_lock);
 static int numa_sampling_adapt_max = NUMA_SAMPLING_ADAPT_DEFAULT;
 /* The shift asked of mem_sampling_set_interval_shift(). */
 static int numa_sampling_shift;
+/* kernel.numa_balancing_mem_sampling_region_order; read locklessly. */
+static int numa_sampling_region_order = NUMA_SAMPLING_REGION_ORDER_DEFAULT;
 /* Sums of numa_sampling_window at the end of the last period. */
 static struct numa_sampling_window numa_sampling_window_last;
 
@@ -423,6 +435,7 @@ static bool numa_sampling_folio_suitable(struct vm_area_struct *vma,
 /**
  * struct numa_sampling_decision - what the policy said about one sample.
  * @folio:	the folio sampled; isolated if @target_nid is set.
+ * @around:	isolated neighbours of @folio, to migrate with it.
  * @addr:	address the policy was asked about (PMD-aligned for a THP).
  * @nid:	node the folio is on.
  * @target_nid:	node to migrate to, or NUMA_NO_NODE.
@@ -434,6 +447,7 @@ static bool numa_sampling_folio_suitable(struct vm_area_struct *vma,
  */
 struct numa_sampling_decision {
 	struct folio *folio;
+	struct list_head around;
 	unsigned long addr;
 	int nid;
 	int target_nid;
@@ -442,6 +456,13 @@ struct numa_sampling_decision {
 	int nr_pages;
 	unsigned int order;
 	bool pmd_mapped;
+};
+
+/* The samples of one chunk, decided under mmap_lock, acted on after it. */
+struct numa_sampling_batch {
+	struct numa_sampling_decision decisions[NUMA_SAMPLING_CHUNK];
+	unsigned int nr;
+	unsigned long isolated;
 };
 
 /*
@@ -465,6 +486,7 @@ static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
 	decision->nr_pages = folio_nr_pages(folio);
 	decision->order = folio_order(folio);
 	decision->flags = 0;
+	INIT_LIST_HEAD(&decision->around);
 
 	/* As numa_migrate_check(), without counting a hint fault. */
 	if (!writable)
@@ -501,17 +523,108 @@ static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
 }
 
 /*
- * The rest of do_numa_page(), page table lock dropped: migrate an
- * isolated folio and account the access to the task.
+ * Should the page at @addr, next to a misplaced sample, go with it?  Only
+ * a small private folio on the sampled folio's node, which the policy
+ * would send to the same node had it been sampled itself: shared memory
+ * keeps needing evidence of its own (the two-stage filter), and a large
+ * folio its own sample.  @ptl is held.
  */
-static void numa_sampling_act(struct vm_area_struct *vma,
-			      struct numa_sampling_decision *decision,
-			      struct numa_sampling_stats *stats)
+static bool numa_sampling_neighbour_misplaced(struct vm_area_struct *vma,
+					      spinlock_t *ptl, unsigned long addr,
+					      struct folio *folio,
+					      const struct numa_sampling_decision *decision)
+{
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = addr,
+		.ptl = ptl,
+	};
+
+	if (!numa_sampling_folio_suitable(vma, folio) || folio_test_large(folio))
+		return false;
+	if (folio_nid(folio) != decision->nid || folio_likely_mapped_shared(folio))
+		return false;
+	return mpol_misplaced(folio, &vmf, addr) == decision->target_nid;
+}
+
+/*
+ * Isolate the misplaced neighbours of the sampled page in its aligned
+ * block of 2^numa_sampling_region_order pages (within the VMA), to
+ * migrate with it.  A sample is one access in thousands: memory next to
+ * a misplaced page is most often misplaced and used the same way, and
+ * waiting for a sample of each page (as a hint fault is taken on each)
+ * leaves a large footprint remote for a long time.  @pte maps
+ * @decision->addr; its table lock @ptl is held.
+ * Returns the number of pages isolated.
+ */
+static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
+						pte_t *pte, spinlock_t *ptl,
+						struct numa_sampling_decision *decision)
+{
+	unsigned int order = READ_ONCE(numa_sampling_region_order), nr = 0;
+	unsigned long block = PAGE_SIZE << order, start, end, addr;
+
+	if (!order || decision->target_nid == NUMA_NO_NODE ||
+	    decision->order || (decision->flags & TNF_SHARED) ||
+	    folio_likely_mapped_shared(decision->folio))
+		return 0;
+	/* Tiering promotes by hotness, page by page: no neighbours there. */
+	if (!(sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL))
+		return 0;
+	/* Aligned, and no larger than a PMD: all in the table of @pte. */
+	start = max(ALIGN_DOWN(decision->addr, block), vma->vm_start);
+	end = min(ALIGN_DOWN(decision->addr, block) + block, vma->vm_end);
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t *ptep = pte + ((long)(addr - decision->addr) >> PAGE_SHIFT);
+		pte_t ptent = ptep_get(ptep);
+		struct folio *folio;
+
+		if (addr == decision->addr || !pte_present(ptent) ||
+		    pte_protnone(ptent))
+			continue;
+		folio = vm_normal_folio(vma, addr, ptent);
+		if (!numa_sampling_neighbour_misplaced(vma, ptl, addr, folio,
+						       decision))
+			continue;
+		if (migrate_misplaced_folio_prepare(folio, vma,
+						    decision->target_nid))
+			continue;
+		list_add_tail(&folio->lru, &decision->around);
+		nr++;
+	}
+	return nr;
+}
+
+/* Migrate the isolated neighbours of a sample; mmap_lock not held. */
+static void numa_sampling_migrate_around(struct numa_sampling_decision *decision)
+{
+	struct folio *folio, *next;
+
+	list_for_each_entry_safe(folio, next, &decision->around, lru) {
+		list_del(&folio->lru);
+		/* 6.12's migrate_misplaced_folio() does not use the VMA. */
+		if (migrate_misplaced_folio(folio, NULL, decision->target_nid)) {
+			count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);
+			continue;
+		}
+		count_vm_numa_event(NUMA_SAMPLING_PAGES_MIGRATED);
+		count_vm_numa_event(NUMA_SAMPLING_PAGES_AROUND);
+	}
+}
+
+/*
+ * The rest of do_numa_page(), page table and mmap_lock dropped: migrate
+ * an isolated folio and its neighbours, and account the access to the
+ * task.  Isolated folios need no mmap_lock to migrate (compaction moves
+ * them with none); the VMA may be gone by now and is not looked at.
+ */
+static void numa_sampling_act(struct numa_sampling_decision *decision)
 {
 	int nid = decision->nid, err;
 
 	if (decision->target_nid != NUMA_NO_NODE) {
-		err = migrate_misplaced_folio(decision->folio, vma,
+		/* 6.12's migrate_misplaced_folio() does not use the VMA. */
+		err = migrate_misplaced_folio(decision->folio, NULL,
 					      decision->target_nid);
 		trace_numa_sampling_migrate(current, decision->addr,
 					    decision->order, decision->nid,
@@ -519,7 +632,6 @@ static void numa_sampling_act(struct vm_area_struct *vma,
 		if (!err) {
 			decision->flags |= TNF_MIGRATED;
 			nid = decision->target_nid;
-			stats->migrated += decision->nr_pages;
 			count_vm_numa_events(NUMA_SAMPLING_PAGES_MIGRATED,
 					     decision->nr_pages);
 			if (decision->pmd_mapped)
@@ -528,19 +640,37 @@ static void numa_sampling_act(struct vm_area_struct *vma,
 			decision->flags |= TNF_MIGRATE_FAIL;
 			count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);
 		}
+		numa_sampling_migrate_around(decision);
 	}
 	task_numa_fault(decision->last_cpupid, nid, decision->nr_pages,
 			decision->flags);
+}
+
+/* The next free decision of @batch, for a sample about to be decided. */
+static struct numa_sampling_decision *
+numa_sampling_next_decision(struct numa_sampling_batch *batch)
+{
+	return &batch->decisions[batch->nr];
+}
+
+/* The decision filled in is kept, to be acted on after mmap_lock. */
+static void numa_sampling_keep_decision(struct numa_sampling_batch *batch,
+					unsigned int around)
+{
+	struct numa_sampling_decision *decision = &batch->decisions[batch->nr++];
+
+	if (decision->target_nid != NUMA_NO_NODE)
+		batch->isolated += decision->nr_pages + around;
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 /* A sample in a PMD-mapped THP: the whole folio is the unit. */
 static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 			      const struct numa_sampling_entry *entry,
-			      struct numa_sampling_stats *stats)
+			      struct numa_sampling_batch *batch)
 {
+	struct numa_sampling_decision *decision = numa_sampling_next_decision(batch);
 	unsigned long haddr = entry->vaddr & HPAGE_PMD_MASK;
-	struct numa_sampling_decision decision;
 	spinlock_t *ptl;	/* the PMD's page table lock */
 	pmd_t pmdval;
 
@@ -565,23 +695,23 @@ static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_PADDR);
 		return;
 	}
-	decision.folio = vm_normal_folio_pmd(vma, haddr, pmdval);
+	decision->folio = vm_normal_folio_pmd(vma, haddr, pmdval);
 	if (!thp_migration_supported() ||
-	    !numa_sampling_folio_suitable(vma, decision.folio)) {
+	    !numa_sampling_folio_suitable(vma, decision->folio)) {
 		spin_unlock(ptl);
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_FOLIO);
 		return;
 	}
-	decision.addr = haddr;
-	decision.pmd_mapped = true;
-	numa_sampling_decide(vma, ptl, pmd_write(pmdval), &decision);
+	decision->addr = haddr;
+	decision->pmd_mapped = true;
+	numa_sampling_decide(vma, ptl, pmd_write(pmdval), decision);
 	spin_unlock(ptl);
-	numa_sampling_act(vma, &decision, stats);
+	numa_sampling_keep_decision(batch, 0);
 }
 #else
 static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 			      const struct numa_sampling_entry *entry,
-			      struct numa_sampling_stats *stats)
+			      struct numa_sampling_batch *batch)
 {
 	count_vm_numa_event(NUMA_SAMPLING_SKIP_FOLIO);
 }
@@ -611,16 +741,16 @@ static int numa_sampling_check_pte(struct vm_area_struct *vma, pte_t ptent,
 
 static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
 			      const struct numa_sampling_entry *entry,
-			      struct numa_sampling_stats *stats)
+			      struct numa_sampling_batch *batch)
 {
-	struct numa_sampling_decision decision = {
-		.addr = entry->vaddr & PAGE_MASK,
-		.pmd_mapped = false,
-	};
+	struct numa_sampling_decision *decision = numa_sampling_next_decision(batch);
+	unsigned int around = 0;
 	spinlock_t *ptl;	/* the PTE table's lock */
 	pte_t *pte, ptent;
 	int skip;
 
+	decision->addr = entry->vaddr & PAGE_MASK;
+	decision->pmd_mapped = false;
 	/*
 	 * pte_offset_map_lock() without its __cond_lock() wrapper, whose
 	 * conditional context sparse cannot follow past the NULL check: the
@@ -628,7 +758,7 @@ static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
 	 * pte_unmap_unlock() releases) are held exactly when a PTE table
 	 * came back.
 	 */
-	pte = __pte_offset_map_lock(vma->vm_mm, pmd, decision.addr, &ptl);
+	pte = __pte_offset_map_lock(vma->vm_mm, pmd, decision->addr, &ptl);
 	if (!pte) {
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_UNMAPPED);
 		return;
@@ -636,30 +766,32 @@ static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
 	__acquire(RCU);
 	__acquire(ptl);
 	ptent = ptep_get(pte);
-	skip = numa_sampling_check_pte(vma, ptent, entry, &decision);
-	if (!skip)
-		numa_sampling_decide(vma, ptl, pte_write(ptent), &decision);
+	skip = numa_sampling_check_pte(vma, ptent, entry, decision);
+	if (!skip) {
+		numa_sampling_decide(vma, ptl, pte_write(ptent), decision);
+		around = numa_sampling_gather_around(vma, pte, ptl, decision);
+	}
 	pte_unmap_unlock(pte, ptl);
 
 	if (skip)
 		count_vm_numa_event(skip);
 	else
-		numa_sampling_act(vma, &decision, stats);
+		numa_sampling_keep_decision(batch, around);
 }
 
 /*
  * One sample of current's, mmap_lock held for read; @sampled_mm is the mm
- * it was taken in.
+ * it was taken in.  A sample that reaches the policy leaves its decision
+ * in @batch.
  */
 static void numa_sampling_one(struct mm_struct *mm,
 			      struct mm_struct *sampled_mm,
 			      const struct numa_sampling_entry *entry,
-			      struct numa_sampling_stats *stats)
+			      struct numa_sampling_batch *batch)
 {
 	struct vm_area_struct *vma;
 	pmd_t *pmd, pmdval;
 
-	stats->scanned++;
 	/*
 	 * From an mm replaced by exec since, or made on a node the task has
 	 * left: the task's accesses now come from elsewhere.
@@ -684,27 +816,56 @@ static void numa_sampling_one(struct mm_struct *mm,
 	}
 	pmdval = pmdp_get_lockless(pmd);
 	if (pmd_trans_huge(pmdval)) {
-		numa_sampling_pmd(vma, pmd, entry, stats);
+		numa_sampling_pmd(vma, pmd, entry, batch);
 		return;
 	}
 	if (pmd_none(pmdval) || !pmd_present(pmdval)) {
 		count_vm_numa_event(NUMA_SAMPLING_SKIP_UNMAPPED);
 		return;
 	}
-	numa_sampling_pte(vma, pmd, entry, stats);
+	numa_sampling_pte(vma, pmd, entry, batch);
+}
+
+/*
+ * Look up and decide one chunk of samples under one mmap_read_trylock(),
+ * then act on the decisions with the lock dropped.  The balance events
+ * bracket the time mmap_lock is held.  Returns false if the lock was
+ * contended (nothing done).
+ */
+static bool numa_sampling_chunk(struct mm_struct *mm,
+				struct mm_struct *sampled_mm,
+				const struct numa_sampling_entry *chunk,
+				unsigned int nr)
+{
+	struct task_struct *p = current;
+	struct numa_sampling_batch batch;
+	unsigned int i;
+
+	if (!mmap_read_trylock(mm))
+		return false;
+	trace_sched_numa_balance_start(p);
+	batch.nr = 0;
+	batch.isolated = 0;
+	for (i = 0; i < nr; i++)
+		numa_sampling_one(mm, sampled_mm, &chunk[i], &batch);
+	trace_sched_numa_balance_end(p, nr, batch.isolated);
+	mmap_read_unlock(mm);
+
+	for (i = 0; i < batch.nr; i++)
+		numa_sampling_act(&batch.decisions[i]);
+	return true;
 }
 
 /*
  * The task_work: current processes its queued samples, at most one
- * queue's worth, under a single mmap_read_trylock().
+ * queue's worth, a chunk at a time.
  */
 static void numa_sampling_work(struct callback_head *work)
 {
 	struct numa_sampling_queue *queue =
 		container_of(work, struct numa_sampling_queue, work);
 	struct numa_sampling_entry chunk[NUMA_SAMPLING_CHUNK];
-	unsigned int budget = NUMA_SAMPLING_QUEUE_LEN, nr, i;
-	struct numa_sampling_stats stats = {};
+	unsigned int budget = NUMA_SAMPLING_QUEUE_LEN, nr;
 	struct task_struct *p = current;
 	struct mm_struct *mm = p->mm, *sampled_mm;
 
@@ -729,13 +890,7 @@ static void numa_sampling_work(struct callback_head *work)
 		count_vm_numa_events(NUMA_SAMPLING_SKIP_STALE, nr);
 		return;
 	}
-	if (!mmap_read_trylock(mm)) {
-		nr = numa_sampling_discard(queue);
-		count_vm_numa_events(NUMA_SAMPLING_SKIP_LOCKED, nr);
-		return;
-	}
 
-	trace_sched_numa_balance_start(p);
 	while (budget) {
 		nr = numa_sampling_dequeue(queue, chunk,
 					   min(budget, NUMA_SAMPLING_CHUNK),
@@ -743,12 +898,13 @@ static void numa_sampling_work(struct callback_head *work)
 		if (!nr)
 			break;
 		budget -= nr;
-		for (i = 0; i < nr; i++)
-			numa_sampling_one(mm, sampled_mm, &chunk[i], &stats);
+		if (!numa_sampling_chunk(mm, sampled_mm, chunk, nr)) {
+			nr += numa_sampling_discard(queue);
+			count_vm_numa_events(NUMA_SAMPLING_SKIP_LOCKED, nr);
+			break;
+		}
 		cond_resched();
 	}
-	trace_sched_numa_balance_end(p, stats.scanned, stats.migrated);
-	mmap_read_unlock(mm);
 }
 
 /* ------------------------------------------- adaptive sampling rate */
@@ -871,29 +1027,42 @@ static void numa_sampling_fill_spares(void)
 		numa_sampling_refill_spare(cpu);
 }
 
-static int numa_sampling_mode_handler(const struct ctl_table *table, int write,
-				      void *buffer, size_t *lenp, loff_t *ppos)
+/*
+ * proc_dointvec_minmax() on *@val, strictly: writing takes CAP_SYS_ADMIN,
+ * and a write must be one number in range and nothing else ("1 2" or
+ * "1 x" fail with -EINVAL where proc_dointvec_minmax() alone would take
+ * the 1; it reports what it left unread in *@lenp, which
+ * proc_douintvec_minmax() does not).  *@val changes only on success.
+ */
+static int numa_sampling_proc_int(const struct ctl_table *table, int write,
+				  void *buffer, size_t *lenp, loff_t *ppos,
+				  int *val)
 {
 	struct ctl_table tmp = *table;
 	size_t len = *lenp;
-	int mode, err;
+	int copy = *val, err;
 
 	if (write && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (write && len >= PAGE_SIZE)
 		return -EINVAL;
-
-	mutex_lock(&numa_sampling_mode_lock);
-	mode = numa_sampling_mode;
-	tmp.data = &mode;
-	/*
-	 * proc_dointvec_minmax() reports what it left unread in *lenp
-	 * (proc_douintvec_minmax() does not): "1 2" or "1 x" must fail, not
-	 * set 1.
-	 */
+	tmp.data = &copy;
 	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (!err && write && *lenp != len)
 		err = -EINVAL;
+	if (!err && write)
+		*val = copy;
+	return err;
+}
+
+static int numa_sampling_mode_handler(const struct ctl_table *table, int write,
+				      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int mode, err;
+
+	mutex_lock(&numa_sampling_mode_lock);
+	mode = numa_sampling_mode;
+	err = numa_sampling_proc_int(table, write, buffer, lenp, ppos, &mode);
 	if (err || !write || mode == numa_sampling_mode)
 		goto out;
 	if (mode) {
@@ -913,22 +1082,11 @@ static int numa_sampling_adapt_handler(const struct ctl_table *table,
 				       int write, void *buffer, size_t *lenp,
 				       loff_t *ppos)
 {
-	struct ctl_table tmp = *table;
-	size_t len = *lenp;
 	int max, err;
-
-	if (write && !capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	if (write && len >= PAGE_SIZE)
-		return -EINVAL;
 
 	mutex_lock(&numa_sampling_mode_lock);
 	max = numa_sampling_adapt_max;
-	tmp.data = &max;
-	/* Strict as numa_sampling_mode_handler(): trailing garbage fails. */
-	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
-	if (!err && write && *lenp != len)
-		err = -EINVAL;
+	err = numa_sampling_proc_int(table, write, buffer, lenp, ppos, &max);
 	if (err || !write)
 		goto out;
 	numa_sampling_adapt_max = max;
@@ -941,7 +1099,21 @@ out:
 	return err;
 }
 
+/* Read locklessly by the task_work: one WRITE_ONCE() of a valid value. */
+static int numa_sampling_region_handler(const struct ctl_table *table,
+					int write, void *buffer, size_t *lenp,
+					loff_t *ppos)
+{
+	int order = READ_ONCE(numa_sampling_region_order), err;
+
+	err = numa_sampling_proc_int(table, write, buffer, lenp, ppos, &order);
+	if (!err && write)
+		WRITE_ONCE(numa_sampling_region_order, order);
+	return err;
+}
+
 static const int numa_sampling_adapt_limit = MEM_SAMPLING_MAX_INTERVAL_SHIFT;
+static const int numa_sampling_region_order_max = NUMA_SAMPLING_REGION_ORDER_MAX;
 
 static struct ctl_table numa_sampling_sysctls[] = {
 	{
@@ -961,6 +1133,15 @@ static struct ctl_table numa_sampling_sysctls[] = {
 		.proc_handler	= numa_sampling_adapt_handler,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= (void *)&numa_sampling_adapt_limit,
+	},
+	{
+		.procname	= "numa_balancing_mem_sampling_region_order",
+		.data		= &numa_sampling_region_order,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= numa_sampling_region_handler,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= (void *)&numa_sampling_region_order_max,
 	},
 };
 

@@ -32,6 +32,7 @@
 
 #define NUMA_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling"
 #define ADAPT_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling_adapt"
+#define REGION_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling_region_order"
 #define NUMAB_SYSCTL	"/proc/sys/kernel/numa_balancing"
 #define MS_STATS	MS_DEBUGFS "stats"
 
@@ -241,25 +242,54 @@ TEST_F(hostile, sysctls)
 	}
 }
 
-/* kernel.numa_balancing_mem_sampling_adapt: 0..8, on top of bad_numbers. */
+/*
+ * The numeric sysctls of sample mode, 0..max each: bad_numbers, values
+ * past the maximum and trailing garbage, from a valid @start.
+ */
+static int refuse_number_sysctl(struct __test_metadata *_metadata,
+				const char *path, const char *start,
+				const struct bad *beyond, int nr)
+{
+	char saved[16];
+	int tried = 0;
+
+	ASSERT_EQ(0, ms_read(path, saved, sizeof(saved)));
+	set(_metadata, path, start);
+	tried += expect_refused(_metadata, path, bad_numbers,
+				ARRAY_SIZE(bad_numbers), EINVAL);
+	tried += expect_refused(_metadata, path, beyond, nr, EINVAL);
+	tried += expect_long_refused(_metadata, path, EINVAL);
+	ms_write(path, saved);
+	return tried;
+}
+
+/* kernel.numa_balancing_mem_sampling_adapt: 0..8. */
 static const struct bad bad_adapt[] = {
 	BAD("9"), BAD("16"), BAD("256"), BAD("2 2"), BAD("2,"), BAD("0x"),
 };
 
 TEST_F(hostile, adapt_sysctl)
 {
-	char saved[16];
-
 	if (access(ADAPT_SYSCTL, F_OK))
 		SKIP(return, "no %s", ADAPT_SYSCTL);
-	ASSERT_EQ(0, ms_read(ADAPT_SYSCTL, saved, sizeof(saved)));
-	set(_metadata, ADAPT_SYSCTL, "2");
-	self->tried += expect_refused(_metadata, ADAPT_SYSCTL, bad_numbers,
-				      ARRAY_SIZE(bad_numbers), EINVAL);
-	self->tried += expect_refused(_metadata, ADAPT_SYSCTL, bad_adapt,
-				      ARRAY_SIZE(bad_adapt), EINVAL);
-	self->tried += expect_long_refused(_metadata, ADAPT_SYSCTL, EINVAL);
-	ms_write(ADAPT_SYSCTL, saved);
+	self->tried += refuse_number_sysctl(_metadata, ADAPT_SYSCTL, "2",
+					    bad_adapt, ARRAY_SIZE(bad_adapt));
+}
+
+/* kernel.numa_balancing_mem_sampling_region_order: 0..9 (4 KiB pages). */
+static const struct bad bad_region_order[] = {
+	BAD("10"), BAD("13"), BAD("64"), BAD("4 4"), BAD("4,"), BAD("0x"),
+};
+
+TEST_F(hostile, region_order_sysctl)
+{
+	if (access(REGION_SYSCTL, F_OK))
+		SKIP(return, "no %s", REGION_SYSCTL);
+	if (sysconf(_SC_PAGESIZE) != 4096)
+		SKIP(return, "the limits below are for 4 KiB pages");
+	self->tried += refuse_number_sysctl(_metadata, REGION_SYSCTL, "4",
+					    bad_region_order,
+					    ARRAY_SIZE(bad_region_order));
 }
 
 /*

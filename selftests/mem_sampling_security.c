@@ -34,6 +34,8 @@
 #include "mem_sampling_util.h"
 
 #define NUMA_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling"
+#define ADAPT_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling_adapt"
+#define REGION_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling_region_order"
 #define SPE_PMU		"/sys/bus/event_source/devices/arm_spe_0/"
 #define SPE_DRIVER	"/sys/bus/platform/drivers/arm_spe_mem_sampling/"
 
@@ -114,8 +116,11 @@ static int try_sysctl(void *arg)
 
 static void test_sysctls(void)
 {
-	static const char * const paths[] = { MS_SYSCTL, NUMA_SYSCTL };
+	static const char * const paths[] = {
+		MS_SYSCTL, NUMA_SYSCTL, ADAPT_SYSCTL, REGION_SYSCTL,
+	};
 	bool ok = true;
+	char text[24];
 	int i, start;
 
 	for (i = 0; i < ARRAY_SIZE(paths); i++) {
@@ -148,10 +153,11 @@ static void test_sysctls(void)
 				ok = false;
 			}
 		}
-		ms_write(paths[i], saved ? "1" : "0");
+		snprintf(text, sizeof(text), "%ld", saved);
+		ms_write(paths[i], text);
 	}
 	ksft_test_result(ok,
-			 "sysctls: uid %d cannot switch sampling, not even with root's fd\n",
+			 "sysctls: uid %d cannot change sampling, not even with root's fd\n",
 			 NOBODY_UID);
 }
 

@@ -42,6 +42,7 @@
 #define SYSCTL_NUMAB	"/proc/sys/kernel/numa_balancing"
 #define SYSCTL_ENABLE	"/proc/sys/kernel/mem_sampling_enable"
 #define SYSCTL_ADAPT	"/proc/sys/kernel/numa_balancing_mem_sampling_adapt"
+#define SYSCTL_REGION	"/proc/sys/kernel/numa_balancing_mem_sampling_region_order"
 #define INTERVAL	"/sys/kernel/mm/mem_sampling/interval"
 #define EFFECTIVE	"/sys/kernel/mm/mem_sampling/effective_interval"
 #define INJECT		"/sys/kernel/debug/mem_sampling/inject"
@@ -122,7 +123,7 @@ enum counter {
 	QUEUED, DROPPED, USED, LOCAL, MIGRATED, THP, FAILED, SKIP_INVALID,
 	SKIP_STALE, SKIP_LOCKED, SKIP_UNMAPPED, SKIP_VMA, SKIP_FOLIO,
 	SKIP_PADDR, SKIP_HINTED, SCANS_REPLACED, HINT_FAULTS, PTE_UPDATES,
-	NR_COUNTERS
+	AROUND, NR_COUNTERS
 };
 
 static const char * const counter_names[NR_COUNTERS] = {
@@ -135,6 +136,7 @@ static const char * const counter_names[NR_COUNTERS] = {
 	"numa_sampling_skip_folio", "numa_sampling_skip_paddr",
 	"numa_sampling_skip_hinted", "numa_sampling_scans_replaced",
 	"numa_hint_faults", "numa_pte_updates",
+	"numa_sampling_pages_migrated_around",
 };
 
 struct counters {
@@ -565,6 +567,73 @@ static void test_other_mm(void)
 	close(to_parent[0]);
 	close(to_parent[1]);
 	ksft_test_result(ok, "samples attributed to another mm change nothing\n");
+}
+
+/*
+ * Region order 4: one sample of a misplaced page takes the misplaced
+ * private pages of its aligned 16-page block along.  A page of the block
+ * still shared copy-on-write with a child stays, and so do the pages
+ * outside the block; the sampled page is the only one task_numa_fault()
+ * hears of (samples used: 1).
+ */
+static void test_migrate_around(void)
+{
+	const int nr = 48, shared = 5, sampled = 9;
+	int to_child[2], to_parent[2], status, i;
+	long block = 16 * page_size;
+	struct counters before;
+	char *buf, *start;
+	bool ok = true;
+	pid_t child;
+	char c = 0;
+
+	buf = alloc_on(nr, 1);
+	if (!buf || pipe(to_child) || pipe(to_parent)) {
+		ksft_test_result_fail("migrate around: setup\n");
+		return;
+	}
+	start = (char *)(((uintptr_t)buf + block - 1) & ~(block - 1));
+	child = fork();
+	if (child == 0) {
+		/* Copy every page but one: ours are private again after. */
+		for (i = 0; i < nr; i++)
+			if (buf + (long)i * page_size != start + shared * page_size)
+				buf[(long)i * page_size] = 1;
+		if (write(to_parent[1], &c, 1) != 1)
+			_exit(2);
+		_exit(read(to_child[0], &c, 1) == 1 ? 0 : 2);
+	}
+	ok &= read(to_parent[0], &c, 1) == 1;
+	ok &= !set_long(SYSCTL_REGION, 4);
+	if (!ok || read_counters(&before)) {
+		ksft_test_result_fail("migrate around: child setup\n");
+		return;
+	}
+	ok &= !inject(0, start + sampled * page_size + 8, true);
+	for (i = 0; i < nr; i++) {
+		char *page = buf + (long)i * page_size;
+		bool in_block = page >= start && page < start + block;
+		int want = in_block && page != start + shared * page_size ? 0 : 1;
+		int got = node_of(page);
+
+		if (got != want) {
+			ksft_print_msg("page %ld of the block on node %d, expected %d\n",
+				       (long)(page - start) / page_size, got, want);
+			ok = false;
+		}
+	}
+	ok &= counters_moved_exactly(&before, QUEUED, 1L, USED, 1L,
+				     MIGRATED, 15L, AROUND, 14L, -1);
+	set_long(SYSCTL_REGION, 0);
+	ok &= write(to_child[1], &c, 1) == 1;
+	ok &= waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0;
+	munmap(buf, nr * page_size);
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+	ksft_test_result(ok, "region order 4: one sample moves the 15 private pages of its 64 KiB block\n");
 }
 
 static void test_mpol_bind(void)
@@ -1266,6 +1335,8 @@ static struct {
 	{ .path = "/sys/kernel/mm/mem_sampling/op_filter", .value = "all\n" },
 	{ .path = "/sys/kernel/mm/mem_sampling/paddr", .value = "1\n" },
 	{ .path = "/sys/kernel/mm/mem_sampling/opt_in", .value = "0\n" },
+	/* One page per sample, so the counts below are exact. */
+	{ .path = SYSCTL_REGION, .value = "0\n" },
 };
 
 static int set_tunables(void)
@@ -1321,7 +1392,7 @@ int main(int argc, char **argv)
 	if (access("/sys/devices/system/node/node1", F_OK))
 		ksft_exit_skip("needs two NUMA nodes\n");
 
-	ksft_set_plan(15);
+	ksft_set_plan(16);
 
 	saved_numab = read_long(SYSCTL_NUMAB);
 	saved_enable = read_long(SYSCTL_ENABLE);
@@ -1336,6 +1407,7 @@ int main(int argc, char **argv)
 	test_exact_migrations();
 	test_unmapped_and_remapped();
 	test_other_mm();
+	test_migrate_around();
 	test_mpol_bind();
 	test_prctl_opt_out();
 	test_thp();
