@@ -100,6 +100,8 @@ static bool mem_sampling_opt_in;
  * (mem_sampling_set_interval_shift()).
  */
 static int mem_sampling_interval_shift;
+/* A consumer asked for a pause (mem_sampling_pause()). */
+static bool mem_sampling_paused;
 
 static struct mem_sampling_config mem_sampling_config = {
 	.interval	= MEM_SAMPLING_DEFAULT_INTERVAL,
@@ -384,7 +386,7 @@ static void mem_sampling_resume(void)
 {
 	lockdep_assert_held(&mem_sampling_lock);
 	if (mem_sampling_running || !mem_sampling_enabled ||
-	    !rcu_access_pointer(mem_sampling_active))
+	    mem_sampling_paused || !rcu_access_pointer(mem_sampling_active))
 		return;
 	static_branch_enable(&mem_sampling_key);
 	WRITE_ONCE(mem_sampling_running, true);
@@ -579,6 +581,48 @@ out:
 	return ret;
 }
 EXPORT_SYMBOL_GPL(mem_sampling_set_interval_shift);
+
+/**
+ * mem_sampling_pause - stop sampling everywhere for a while, or go on.
+ * @pause: true to stop the provider on every CPU, false to start again.
+ *
+ * Process context, may sleep.  For a consumer that has learnt what it
+ * needs for now (NUMA balancing once converged, as scan mode lengthens its
+ * scan period): unlike kernel.mem_sampling_enable=0, tasks stay sampled as
+ * far as mem_sampling_task_sampled() is concerned, so nothing falls back to
+ * another way of learning; no record is taken until the pause ends.  A
+ * pause is refused while the mem_sampling_record event has users, who
+ * asked for records.  One consumer should use this; the last request wins.
+ *
+ * Return: 0, or -EBUSY if a pause was refused.
+ */
+int mem_sampling_pause(bool pause)
+{
+	int err = 0;
+
+	mutex_lock(&mem_sampling_lock);
+	if (pause == mem_sampling_paused)
+		goto out;
+	if (pause && trace_mem_sampling_record_enabled()) {
+		err = -EBUSY;
+		goto out;
+	}
+	mem_sampling_paused = pause;
+	if (pause)
+		mem_sampling_quiesce();
+	else
+		mem_sampling_resume();
+out:
+	mutex_unlock(&mem_sampling_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(mem_sampling_pause);
+
+/* Whether a consumer paused sampling. */
+bool mem_sampling_get_paused(void)
+{
+	return READ_ONCE(mem_sampling_paused);
+}
 
 /* The interval the provider runs at; 0 without a provider. */
 u32 mem_sampling_get_effective_interval(void)

@@ -16,6 +16,7 @@ void mem_sampling_get_config(struct mem_sampling_config *cfg);
 int mem_sampling_set_config(const struct mem_sampling_config *cfg);
 /* The interval the provider runs at (after any consumer's shift), or 0. */
 u32 mem_sampling_get_effective_interval(void);
+bool mem_sampling_get_paused(void);
 bool mem_sampling_get_opt_in(void);
 void mem_sampling_set_opt_in(bool opt_in);
 /* Copies the active provider's name and caps; false when there is none. */

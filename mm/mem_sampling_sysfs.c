@@ -209,10 +209,20 @@ static ssize_t effective_interval_show(struct kobject *kobj,
 static struct kobj_attribute effective_interval_attr =
 	__ATTR_RO(effective_interval);
 
+/* 1 while a consumer paused sampling (NUMA balancing, converged). */
+static ssize_t paused_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", mem_sampling_get_paused());
+}
+
+static struct kobj_attribute paused_attr = __ATTR_RO(paused);
+
 static struct attribute *mem_sampling_attrs[] = {
 	&provider_attr.attr,
 	&interval_attr.attr.attr,
 	&effective_interval_attr.attr,
+	&paused_attr.attr,
 	&min_latency_attr.attr.attr,
 	&op_filter_attr.attr,
 	&buffer_size_attr.attr.attr,

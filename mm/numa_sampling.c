@@ -81,6 +81,12 @@
 #define NUMA_SAMPLING_ADAPT_MIN_SAMPLES	64
 /* kernel.numa_balancing_mem_sampling_adapt at boot: 4 times either way. */
 #define NUMA_SAMPLING_ADAPT_DEFAULT	2
+/*
+ * Converged at the slowest rate: rest (sampling paused) for 1 s, then
+ * twice as long after every period that finds nothing to move, up to 8 s.
+ */
+#define NUMA_SAMPLING_REST_MIN_MS	1000
+#define NUMA_SAMPLING_REST_MAX_MS	8000
 
 /*
  * kernel.numa_balancing_mem_sampling_region_order: a misplaced sample
@@ -150,6 +156,10 @@ static int numa_sampling_shift;
 static int numa_sampling_region_order = NUMA_SAMPLING_REGION_ORDER_DEFAULT;
 /* Sums of numa_sampling_window at the end of the last period. */
 static struct numa_sampling_window numa_sampling_window_last;
+/* Length of the last rest (0: not resting since the rate last rose). */
+static unsigned int numa_sampling_rest_ms;
+/* Sampling is paused for a rest; read locklessly by new tasks. */
+static bool numa_sampling_resting;
 
 static DEFINE_PER_CPU(struct numa_sampling_window, numa_sampling_window);
 
@@ -246,6 +256,9 @@ bool __numa_sampling_replaces_scan(struct task_struct *p)
 {
 	if (!mem_sampling_task_sampled(p))
 		return false;
+	/* A task new to sampling has everything to learn: end a rest. */
+	if (!READ_ONCE(p->numa_sampling_queue) && READ_ONCE(numa_sampling_resting))
+		mod_delayed_work(system_wq, &numa_sampling_adapt_work, 0);
 	numa_sampling_ensure_queue(p);
 	count_vm_numa_event(NUMA_SAMPLING_SCANS_REPLACED);
 	return true;
@@ -977,10 +990,48 @@ static void numa_sampling_set_shift(int shift, unsigned long used,
 	numa_sampling_shift = shift;
 }
 
+/*
+ * After a period at the slowest rate that found (almost) nothing
+ * misplaced, scan mode would lengthen its period towards
+ * scan_period_max; sample mode rests: sampling pauses for
+ * NUMA_SAMPLING_REST_MIN_MS, then one period of samples decides again,
+ * and each further quiet period doubles the rest up to
+ * NUMA_SAMPLING_REST_MAX_MS.  Returns the next rest in ms, 0 to sample on
+ * (which also restarts the doubling).
+ */
+static unsigned int numa_sampling_next_rest(unsigned int rest_ms, int shift,
+					    int next, unsigned int max,
+					    unsigned long used,
+					    unsigned long misplaced)
+{
+	if (!max || shift != -(int)max || next != -(int)max ||
+	    used < NUMA_SAMPLING_ADAPT_MIN_SAMPLES || misplaced * 32 >= used)
+		return 0;
+	if (!rest_ms)
+		return NUMA_SAMPLING_REST_MIN_MS;
+	return min(rest_ms * 2, NUMA_SAMPLING_REST_MAX_MS);
+}
+
+/* Pause or resume sampling for a rest; the mutex is held. */
+static void numa_sampling_set_resting(bool rest)
+{
+	lockdep_assert_held(&numa_sampling_mode_lock);
+	if (rest == numa_sampling_resting)
+		return;
+	/* Refused while the record event has users: sample on. */
+	if (mem_sampling_pause(rest))
+		return;
+	WRITE_ONCE(numa_sampling_resting, rest);
+	if (rest)
+		count_vm_numa_event(NUMA_SAMPLING_RESTS);
+}
+
 static void numa_sampling_adapt_fn(struct work_struct *work)
 {
+	unsigned long delay = NUMA_SAMPLING_ADAPT_PERIOD_MS;
 	struct numa_sampling_window now;
 	unsigned long used, misplaced;
+	int next;
 
 	mutex_lock(&numa_sampling_mode_lock);
 	if (!numa_sampling_mode)
@@ -989,12 +1040,28 @@ static void numa_sampling_adapt_fn(struct work_struct *work)
 	used = now.used - numa_sampling_window_last.used;
 	misplaced = now.misplaced - numa_sampling_window_last.misplaced;
 	numa_sampling_window_last = now;
-	numa_sampling_set_shift(numa_sampling_next_shift(numa_sampling_shift,
-							 numa_sampling_adapt_max,
-							 used, misplaced),
-				used, misplaced);
+	if (numa_sampling_resting) {
+		/* A rest over: a period of samples decides what follows. */
+		numa_sampling_set_resting(false);
+		goto again;
+	}
+	next = numa_sampling_next_shift(numa_sampling_shift,
+					numa_sampling_adapt_max,
+					used, misplaced);
+	numa_sampling_rest_ms = numa_sampling_next_rest(numa_sampling_rest_ms,
+							numa_sampling_shift,
+							next,
+							numa_sampling_adapt_max,
+							used, misplaced);
+	numa_sampling_set_shift(next, used, misplaced);
+	if (numa_sampling_rest_ms) {
+		numa_sampling_set_resting(true);
+		if (numa_sampling_resting)
+			delay = numa_sampling_rest_ms;
+	}
+again:
 	schedule_delayed_work(&numa_sampling_adapt_work,
-			      msecs_to_jiffies(NUMA_SAMPLING_ADAPT_PERIOD_MS));
+			      msecs_to_jiffies(delay));
 out:
 	mutex_unlock(&numa_sampling_mode_lock);
 }
@@ -1002,11 +1069,14 @@ out:
 /*
  * Sample mode on: nothing is known yet, so start as fast as allowed (as
  * scan mode starts at its shortest period) and let the samples slow it
- * down.  Off: back to the configured interval.  The mutex is held.
+ * down.  Off: back to the configured interval, no rest.  The mutex is
+ * held.
  */
 static void numa_sampling_adapt_start(bool on)
 {
 	lockdep_assert_held(&numa_sampling_mode_lock);
+	numa_sampling_rest_ms = 0;
+	numa_sampling_set_resting(false);
 	if (!on) {
 		numa_sampling_set_shift(0, 0, 0);
 		return;
@@ -1091,9 +1161,15 @@ static int numa_sampling_adapt_handler(const struct ctl_table *table,
 		goto out;
 	numa_sampling_adapt_max = max;
 	/* Within the new limits at once; the samples decide the rest. */
-	if (numa_sampling_mode)
+	if (numa_sampling_mode) {
 		numa_sampling_set_shift(clamp(numa_sampling_shift, -max, max),
 					0, 0);
+		/* No adaptation, no rest. */
+		if (!max) {
+			numa_sampling_rest_ms = 0;
+			numa_sampling_set_resting(false);
+		}
+	}
 out:
 	mutex_unlock(&numa_sampling_mode_lock);
 	return err;

@@ -25,7 +25,8 @@ COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'mem_sampling_samples', 'numa_sampling_samples_used',
             'numa_sampling_samples_dropped', 'numa_sampling_pages_migrated',
             'numa_sampling_thp_migrated', 'numa_sampling_interval_faster',
-            'numa_sampling_interval_slower']
+            'numa_sampling_interval_slower',
+            'numa_sampling_pages_migrated_around', 'numa_sampling_rests']
 LINE = re.compile(r'^(\S+) (elapsed=.*)$')
 TRACE = re.compile(r'^\s*(.+?)-(\d+)\s+\[\d+\].*?\s(\d+\.\d+): '
                    r'(sched_numa_balance_start|sched_numa_balance_end):(.*)$')
@@ -60,9 +61,19 @@ def read_series(path):
 
 
 def time_to(series, key, threshold=90.0):
+    """When @key first reached @threshold, interpolated linearly between
+    the two reports around the crossing (they come a second apart, too
+    coarse for times of a few seconds); the first report's time if it is
+    already there."""
+    previous = None
     for point in series:
         if point[key] >= threshold:
-            return point['elapsed']
+            if previous is None or point[key] == previous[key]:
+                return point['elapsed']
+            share = (threshold - previous[key]) / (point[key] - previous[key])
+            return round(previous['elapsed'] +
+                         share * (point['elapsed'] - previous['elapsed']), 2)
+        previous = point
     return None
 
 
@@ -128,6 +139,8 @@ METRICS = [
     ('numa_sampling_samples_dropped', 'samples dropped (queue full)'),
     ('numa_sampling_interval_faster', 'sampling interval shortened'),
     ('numa_sampling_interval_slower', 'sampling interval lengthened'),
+    ('numa_sampling_pages_migrated_around', 'pages moved as a sample\'s neighbours'),
+    ('numa_sampling_rests', 'sampling rests (converged)'),
     ('lock_hold_per_pass_ms', 'balancing pass (mmap_lock) per pass (ms)'),
     ('lock_hold_total_ms', 'balancing passes (mmap_lock) total (ms)'),
     ('system_time_s', 'workload system time (s)'),

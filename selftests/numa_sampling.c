@@ -45,6 +45,7 @@
 #define SYSCTL_REGION	"/proc/sys/kernel/numa_balancing_mem_sampling_region_order"
 #define INTERVAL	"/sys/kernel/mm/mem_sampling/interval"
 #define EFFECTIVE	"/sys/kernel/mm/mem_sampling/effective_interval"
+#define PAUSED		"/sys/kernel/mm/mem_sampling/paused"
 #define INJECT		"/sys/kernel/debug/mem_sampling/inject"
 #define TEST_ACTIVE	"/sys/kernel/debug/mem_sampling/active"
 #define PROVIDER	"/sys/kernel/mm/mem_sampling/provider"
@@ -988,6 +989,71 @@ out:
 		munmap(remote, ADAPT_PAGES * page_size);
 }
 
+/* Inject samples of @buf until paused reads @want; false after @seconds. */
+static bool paused_becomes(long want, char *buf, int nr, int seconds)
+{
+	int round;
+
+	for (round = 0; round < seconds * 5; round++) {
+		if (read_long(PAUSED) == want)
+			return true;
+		if (nr && inject_pages(buf, nr))
+			return false;
+		usleep(200 * 1000);
+	}
+	return false;
+}
+
+/*
+ * Converged at the slowest rate, sample mode rests: sampling pauses
+ * (sysfs paused, numa_sampling_rests) and resumes a second later; tasks
+ * stay sampled meanwhile, so no hint faults.  With the mem_sampling_record
+ * event on, whoever enabled it wants records: no rest.
+ */
+static void test_rest(void)
+{
+	long saved_adapt = read_long(SYSCTL_ADAPT), rests;
+	struct counters before;
+	char *local;
+	bool ok = true;
+
+	local = alloc_on(ADAPT_PAGES, 0);
+	if (!local || saved_adapt < 0 || access(PAUSED, F_OK) ||
+	    set_long(SYSCTL_ADAPT, 2) || set_mode(0) || set_mode(1) ||
+	    read_counters(&before)) {
+		ksft_test_result_fail("rest: setup\n");
+		goto out;
+	}
+	rests = vmstat_value("numa_sampling_rests");
+	/* 2 -> -2 takes 4 periods of 500 ms, then one quiet period. */
+	if (!paused_becomes(1, local, ADAPT_PAGES, 10)) {
+		ksft_print_msg("did not rest within 10 s of local samples\n");
+		ok = false;
+	}
+	ok &= vmstat_value("numa_sampling_rests") == rests + 1;
+	if (!paused_becomes(0, NULL, 0, 3)) {
+		ksft_print_msg("still resting 3 s later\n");
+		ok = false;
+	}
+	ok &= delta_of(&before, HINT_FAULTS) == 0;
+
+	/* Someone wants the records: converged, but no rest. */
+	ok &= !write_file(TRACEFS "events/mem_sampling/mem_sampling_record/enable", "1");
+	ok &= !set_mode(0) && !set_mode(1);
+	rests = vmstat_value("numa_sampling_rests");
+	if (paused_becomes(1, local, ADAPT_PAGES, 5)) {
+		ksft_print_msg("rested with the record event enabled\n");
+		ok = false;
+	}
+	ok &= vmstat_value("numa_sampling_rests") == rests;
+	write_file(TRACEFS "events/mem_sampling/mem_sampling_record/enable", "0");
+	ksft_test_result(ok, "converged: sampling rests, resumes, and not while the record event is on\n");
+out:
+	set_long(SYSCTL_ADAPT, saved_adapt);
+	if (local)
+		munmap(local, ADAPT_PAGES * page_size);
+}
+
 /*
  * A workload of its own: touch @nr pages on node 1 from node 0 for up to
  * @seconds, optionally injecting a sample of every page touched (what a
@@ -1392,7 +1458,7 @@ int main(int argc, char **argv)
 	if (access("/sys/devices/system/node/node1", F_OK))
 		ksft_exit_skip("needs two NUMA nodes\n");
 
-	ksft_set_plan(16);
+	ksft_set_plan(17);
 
 	saved_numab = read_long(SYSCTL_NUMAB);
 	saved_enable = read_long(SYSCTL_ENABLE);
@@ -1414,6 +1480,7 @@ int main(int argc, char **argv)
 	test_mode_switch();
 	test_tracepoints();
 	test_adaptive_interval();
+	test_rest();
 	test_sample_mode_end_to_end();
 	test_scan_mode_control();
 	test_opted_out_keeps_scanning();

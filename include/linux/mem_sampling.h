@@ -233,6 +233,13 @@ void mem_sampling_provider_lent(struct mem_sampling_provider *provider,
 int mem_sampling_set_interval_shift(int shift);
 
 /*
+ * Consumers: stop sampling everywhere for a while (true) or go on (false);
+ * tasks stay sampled for mem_sampling_task_sampled().  -EBUSY while the
+ * mem_sampling_record event has users.  Process context.
+ */
+int mem_sampling_pause(bool pause);
+
+/*
  * Is this task sampled now (global switch, its prctl, a provider, and for
  * current, the hardware of its CPU not lent to perf)?
  */
@@ -276,6 +283,11 @@ void mem_sampling_mm_init(struct mm_struct *mm);
 static inline int mem_sampling_set_interval_shift(int shift)
 {
 	return -EINVAL;
+}
+
+static inline int mem_sampling_pause(bool pause)
+{
+	return 0;
 }
 
 static inline bool mem_sampling_task_sampled(struct task_struct *task)

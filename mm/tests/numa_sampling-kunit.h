@@ -67,10 +67,37 @@ static void numa_sampling_test_adapt_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-4, 2, 1000, 0), -2);
 }
 
+/*
+ * Rests: only after a quiet period spent at the slowest rate, which stays
+ * the slowest; 1 s, then doubling to 8 s; anything misplaced, too few
+ * samples or adaptation off and sampling goes on.
+ */
+static void numa_sampling_test_rest(struct kunit *test)
+{
+	unsigned int rest = 0, i;
+	static const unsigned int expect[] = { 1000, 2000, 4000, 8000, 8000 };
+
+	for (i = 0; i < ARRAY_SIZE(expect); i++) {
+		rest = numa_sampling_next_rest(rest, -2, -2, 2, 1000, 31);
+		KUNIT_EXPECT_EQ(test, rest, expect[i]);
+	}
+	/* Misplaced samples, even a thirty-second of them: sample on. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(8000, -2, -2, 2, 1000, 32), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(8000, -2, 2, 2, 1000, 500), 0);
+	/* Still slowing down, or just got to the slowest: not yet. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(0, -1, -2, 2, 1000, 0), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(0, 0, -1, 2, 1000, 0), 0);
+	/* Too few samples to tell. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(0, -2, -2, 2, MIN_SAMPLES - 1, 0), 0);
+	/* Adaptation off. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(0, 0, 0, 0, 1000, 0), 0);
+}
+
 static struct kunit_case numa_sampling_test_cases[] = {
 	KUNIT_CASE(numa_sampling_test_adapt_faster),
 	KUNIT_CASE(numa_sampling_test_adapt_converged),
 	KUNIT_CASE(numa_sampling_test_adapt_limits),
+	KUNIT_CASE(numa_sampling_test_rest),
 	{},
 };
 
