@@ -6,6 +6,14 @@ DEPS_HOST += gnuplot-nox
 BENCH_REPS ?= 3
 BENCH_WORKLOADS ?= uniform skewed shared thp
 BENCH_SECONDS ?= 30
+# Empty: the kernel's default region order (see the admin guide).
+BENCH_REGION_ORDER ?=
+ifneq ($(BENCH_REGION_ORDER),)
+ifeq ($(filter 0 1 2 3 4 5 6 7 8 9,$(BENCH_REGION_ORDER)),)
+$(error BENCH_REGION_ORDER=$(BENCH_REGION_ORDER): must be one of 0-9)
+endif
+endif
+BENCH_SYSCTLS = $(if $(BENCH_REGION_ORDER),sysctl.kernel.numa_balancing_mem_sampling_region_order=$(BENCH_REGION_ORDER))
 
 $(BUILD)/guest-bin/numa-workload: bench/numa_workload.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -18,7 +26,7 @@ $(BUILD)/guest-bin/numa-workload: bench/numa_workload.c $(DEPS_STAMP)
 bench: kernel initramfs $(QEMU)
 	@rm -f $(RESULTS)/bench-*.txt
 	@for t in $(BENCH_TARGETS); do $(MAKE) -s $$t || exit 1; done
-	@GUEST_MEM=4G GUEST_APPEND="msbench.reps=$(BENCH_REPS) msbench.workloads=$(subst $(space),$(comma),$(BENCH_WORKLOADS)) msbench.seconds=$(BENCH_SECONDS)" \
+	@GUEST_MEM=4G GUEST_APPEND="msbench.reps=$(BENCH_REPS) msbench.workloads=$(subst $(space),$(comma),$(BENCH_WORKLOADS)) msbench.seconds=$(BENCH_SECONDS) $(BENCH_SYSCTLS)" \
 		QEMU=$(QEMU) scripts/boot-guest.sh $(BUILD) $(KOBJ)/arch/arm64/boot/Image \
 		$(BUILD)/initramfs.cpio.gz bench 7200
 	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/bench $(BUILD)/bench \
@@ -26,3 +34,4 @@ bench: kernel initramfs $(QEMU)
 
 help-parts::
 	@echo '  bench          all workloads, scan vs sample mode, BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
+	@echo '                 (BENCH_WORKLOADS="$(BENCH_WORKLOADS)", BENCH_REGION_ORDER=N sets kernel.numa_balancing_mem_sampling_region_order)'

@@ -634,7 +634,8 @@ static void test_migrate_around(void)
 	close(to_child[1]);
 	close(to_parent[0]);
 	close(to_parent[1]);
-	ksft_test_result(ok, "region order 4: one sample moves the 15 private pages of its 64 KiB block\n");
+	ksft_test_result(ok,
+			 "region order 4: one sample moves the 15 private pages of its 64 KiB block\n");
 }
 
 static void test_mpol_bind(void)
@@ -1047,7 +1048,8 @@ static void test_rest(void)
 	}
 	ok &= vmstat_value("numa_sampling_rests") == rests;
 	write_file(TRACEFS "events/mem_sampling/mem_sampling_record/enable", "0");
-	ksft_test_result(ok, "converged: sampling rests, resumes, and not while the record event is on\n");
+	ksft_test_result(ok,
+			 "converged: sampling rests, resumes, and not while the record event is on\n");
 out:
 	set_long(SYSCTL_ADAPT, saved_adapt);
 	if (local)

@@ -18,7 +18,9 @@ size_of() {
 }
 
 echo always > /sys/kernel/mm/transparent_hugepage/enabled
-echo "bench: reps=$reps workloads=$workloads seconds=$seconds"
+region=/proc/sys/kernel/numa_balancing_mem_sampling_region_order
+echo "bench: reps=$reps workloads=$workloads seconds=$seconds" \
+	"region_order=$(cat $region 2>/dev/null || echo none)"
 for rep in $(seq 1 "$reps"); do
 	for w in $workloads; do
 		for mode in scan sample; do
