@@ -13,7 +13,7 @@
  * current mapping, filtered as the hint-fault path filters, and run
  * through the same policy (mpol_misplaced() with its two-stage cpupid
  * filter and memory tiering rules); a misplaced folio, THP included, is
- * isolated, and with it the misplaced private pages around it (a sample
+ * isolated, and with it the misplaced pages around it (a sample
  * stands for its neighbourhood, as one sample of a THP stands for 2 MiB).
  * Once mmap_lock is dropped they migrate to the accessing node and
  * task_numa_fault() feeds task placement exactly as a hint fault would.
@@ -537,10 +537,11 @@ static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
 
 /*
  * Should the page at @addr, next to a misplaced sample, go with it?  Only
- * a small private folio on the sampled folio's node, which the policy
- * would send to the same node had it been sampled itself: shared memory
- * keeps needing evidence of its own (the two-stage filter), and a large
- * folio its own sample.  @ptl is held.
+ * a small folio on the sampled folio's node that the policy would send to
+ * the same node had it been sampled itself: for memory shared between
+ * processes, the two-stage filter keeps a page another node touched last
+ * and numa groups weigh the rest; a large folio waits for its own sample.
+ * @ptl is held.
  */
 static bool numa_sampling_neighbour_misplaced(struct vm_area_struct *vma,
 					      spinlock_t *ptl, unsigned long addr,
@@ -555,7 +556,7 @@ static bool numa_sampling_neighbour_misplaced(struct vm_area_struct *vma,
 
 	if (!numa_sampling_folio_suitable(vma, folio) || folio_test_large(folio))
 		return false;
-	if (folio_nid(folio) != decision->nid || folio_likely_mapped_shared(folio))
+	if (folio_nid(folio) != decision->nid)
 		return false;
 	return mpol_misplaced(folio, &vmf, addr) == decision->target_nid;
 }
@@ -577,9 +578,7 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 	unsigned int order = READ_ONCE(numa_sampling_region_order), nr = 0;
 	unsigned long block = PAGE_SIZE << order, start, end, addr;
 
-	if (!order || decision->target_nid == NUMA_NO_NODE ||
-	    decision->order || (decision->flags & TNF_SHARED) ||
-	    folio_likely_mapped_shared(decision->folio))
+	if (!order || decision->target_nid == NUMA_NO_NODE || decision->order)
 		return 0;
 	/* Tiering promotes by hotness, page by page: no neighbours there. */
 	if (!(sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL))
@@ -587,9 +586,10 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 	/* Aligned, and no larger than a PMD: all in the table of @pte. */
 	start = max(ALIGN_DOWN(decision->addr, block), vma->vm_start);
 	end = min(ALIGN_DOWN(decision->addr, block) + block, vma->vm_end);
-	for (addr = start; addr < end; addr += PAGE_SIZE) {
-		pte_t *ptep = pte + ((long)(addr - decision->addr) >> PAGE_SHIFT);
-		pte_t ptent = ptep_get(ptep);
+	/* @pte maps decision->addr: step back to the block's first page. */
+	pte -= (decision->addr - start) >> PAGE_SHIFT;
+	for (addr = start; addr < end; addr += PAGE_SIZE, pte++) {
+		pte_t ptent = ptep_get(pte);
 		struct folio *folio;
 
 		if (addr == decision->addr || !pte_present(ptent) ||
