@@ -889,26 +889,43 @@ out:
 	return err;
 }
 
-static int mem_sampling_enable_handler(const struct ctl_table *table,
-				       int write, void *buffer, size_t *lenp,
-				       loff_t *ppos)
+/*
+ * proc_dointvec_minmax() on *@val, strictly: writing takes CAP_SYS_ADMIN,
+ * and a write must be one number in range and nothing else ("1 2" or
+ * "1 x" fail with -EINVAL where proc_dointvec_minmax() alone would take
+ * the 1; it reports what it left unread in *@lenp, which
+ * proc_douintvec_minmax() does not).  *@val changes only on success.
+ */
+int mem_sampling_proc_int(const struct ctl_table *table, int write,
+			  void *buffer, size_t *lenp, loff_t *ppos, int *val)
 {
-	struct ctl_table value_table = *table;
-	int value = READ_ONCE(mem_sampling_enabled);
+	struct ctl_table tmp = *table;
 	size_t len = *lenp;
-	int err;
+	int copy = *val, err;
 
 	if (write && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (write && len >= PAGE_SIZE)
 		return -EINVAL;
-	value_table.data = &value;
-	err = proc_dointvec_minmax(&value_table, write, buffer, lenp, ppos);
+	tmp.data = &copy;
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (!err && write && *lenp != len)
+		err = -EINVAL;
+	if (!err && write)
+		*val = copy;
+	return err;
+}
+
+static int mem_sampling_enable_handler(const struct ctl_table *table,
+				       int write, void *buffer, size_t *lenp,
+				       loff_t *ppos)
+{
+	int value = READ_ONCE(mem_sampling_enabled);
+	int err;
+
+	err = mem_sampling_proc_int(table, write, buffer, lenp, ppos, &value);
 	if (err || !write)
 		return err;
-	/* One value and blanks: "1 2" must not set 1 and leave "2" unread. */
-	if (*lenp != len)
-		return -EINVAL;
 	return mem_sampling_set_enabled(value);
 }
 

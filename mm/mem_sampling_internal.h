@@ -8,6 +8,7 @@
 #define _MM_MEM_SAMPLING_INTERNAL_H
 
 #include <linux/mem_sampling.h>
+#include <linux/sysctl.h>
 
 /* Longest provider name shown in sysfs, with its NUL. */
 #define MEM_SAMPLING_NAME_LEN	32
@@ -17,6 +18,14 @@ int mem_sampling_set_config(const struct mem_sampling_config *cfg);
 /* The interval the provider runs at (after any consumer's shift), or 0. */
 u32 mem_sampling_get_effective_interval(void);
 bool mem_sampling_get_paused(void);
+
+/*
+ * proc_dointvec_minmax() on *@val, strictly (writing takes CAP_SYS_ADMIN,
+ * one number in range and nothing else); for the core's sysctl and NUMA
+ * balancing's.  *@val changes only on success.
+ */
+int mem_sampling_proc_int(const struct ctl_table *table, int write,
+			  void *buffer, size_t *lenp, loff_t *ppos, int *val);
 bool mem_sampling_get_opt_in(void);
 void mem_sampling_set_opt_in(bool opt_in);
 /* Copies the active provider's name and caps; false when there is none. */

@@ -54,6 +54,7 @@
 #include <trace/events/numa_sampling.h>
 
 #include "internal.h"
+#include "mem_sampling_internal.h"
 
 /*
  * Samples a task can have waiting, and so the most one batch processes:
@@ -1097,34 +1098,6 @@ static void numa_sampling_fill_spares(void)
 		numa_sampling_refill_spare(cpu);
 }
 
-/*
- * proc_dointvec_minmax() on *@val, strictly: writing takes CAP_SYS_ADMIN,
- * and a write must be one number in range and nothing else ("1 2" or
- * "1 x" fail with -EINVAL where proc_dointvec_minmax() alone would take
- * the 1; it reports what it left unread in *@lenp, which
- * proc_douintvec_minmax() does not).  *@val changes only on success.
- */
-static int numa_sampling_proc_int(const struct ctl_table *table, int write,
-				  void *buffer, size_t *lenp, loff_t *ppos,
-				  int *val)
-{
-	struct ctl_table tmp = *table;
-	size_t len = *lenp;
-	int copy = *val, err;
-
-	if (write && !capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	if (write && len >= PAGE_SIZE)
-		return -EINVAL;
-	tmp.data = &copy;
-	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
-	if (!err && write && *lenp != len)
-		err = -EINVAL;
-	if (!err && write)
-		*val = copy;
-	return err;
-}
-
 static int numa_sampling_mode_handler(const struct ctl_table *table, int write,
 				      void *buffer, size_t *lenp, loff_t *ppos)
 {
@@ -1132,7 +1105,7 @@ static int numa_sampling_mode_handler(const struct ctl_table *table, int write,
 
 	mutex_lock(&numa_sampling_mode_lock);
 	mode = numa_sampling_mode;
-	err = numa_sampling_proc_int(table, write, buffer, lenp, ppos, &mode);
+	err = mem_sampling_proc_int(table, write, buffer, lenp, ppos, &mode);
 	if (err || !write || mode == numa_sampling_mode)
 		goto out;
 	if (mode) {
@@ -1156,7 +1129,7 @@ static int numa_sampling_adapt_handler(const struct ctl_table *table,
 
 	mutex_lock(&numa_sampling_mode_lock);
 	max = numa_sampling_adapt_max;
-	err = numa_sampling_proc_int(table, write, buffer, lenp, ppos, &max);
+	err = mem_sampling_proc_int(table, write, buffer, lenp, ppos, &max);
 	if (err || !write)
 		goto out;
 	numa_sampling_adapt_max = max;
@@ -1182,7 +1155,7 @@ static int numa_sampling_region_handler(const struct ctl_table *table,
 {
 	int order = READ_ONCE(numa_sampling_region_order), err;
 
-	err = numa_sampling_proc_int(table, write, buffer, lenp, ppos, &order);
+	err = mem_sampling_proc_int(table, write, buffer, lenp, ppos, &order);
 	if (!err && write)
 		WRITE_ONCE(numa_sampling_region_order, order);
 	return err;

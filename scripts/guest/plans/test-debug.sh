@@ -4,7 +4,7 @@
 # in the saved dmesg, where the host fails the run on them.
 # KASAN, lockdep and kmemleak make fork, exec and page faults several
 # times slower under TCG: four times the plain kernel's time per test.
-SELFTEST_TIMEOUT=1200 /usr/lib/mem_sampling/run-selftests
+SELFTEST_TIMEOUT=1800 /usr/lib/mem_sampling/run-selftests
 rc=$?
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan > /sys/kernel/debug/kmemleak
