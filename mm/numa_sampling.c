@@ -91,7 +91,7 @@
 
 /*
  * kernel.numa_balancing_mem_sampling_region_order: a misplaced sample
- * moves the misplaced private pages of its naturally aligned block of
+ * moves the misplaced pages of its naturally aligned block of
  * 2^order pages; 4 (64 KiB with 4 KiB pages, the arm64 contiguous-PTE
  * unit) at boot, at most a PMD's worth, so a block lies in one PTE table.
  */
@@ -609,6 +609,15 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 	return nr;
 }
 
+/*
+ * Migrate an isolated folio to @nid, with no mmap_lock held: 6.12's
+ * migrate_misplaced_folio() does not use the VMA, which may be gone.
+ */
+static int numa_sampling_migrate(struct folio *folio, int nid)
+{
+	return migrate_misplaced_folio(folio, NULL, nid);
+}
+
 /* Migrate the isolated neighbours of a sample; mmap_lock not held. */
 static void numa_sampling_migrate_around(struct numa_sampling_decision *decision)
 {
@@ -616,8 +625,7 @@ static void numa_sampling_migrate_around(struct numa_sampling_decision *decision
 
 	list_for_each_entry_safe(folio, next, &decision->around, lru) {
 		list_del(&folio->lru);
-		/* 6.12's migrate_misplaced_folio() does not use the VMA. */
-		if (migrate_misplaced_folio(folio, NULL, decision->target_nid)) {
+		if (numa_sampling_migrate(folio, decision->target_nid)) {
 			count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);
 			continue;
 		}
@@ -637,9 +645,8 @@ static void numa_sampling_act(struct numa_sampling_decision *decision)
 	int nid = decision->nid, err;
 
 	if (decision->target_nid != NUMA_NO_NODE) {
-		/* 6.12's migrate_misplaced_folio() does not use the VMA. */
-		err = migrate_misplaced_folio(decision->folio, NULL,
-					      decision->target_nid);
+		err = numa_sampling_migrate(decision->folio,
+					    decision->target_nid);
 		trace_numa_sampling_migrate(current, decision->addr,
 					    decision->order, decision->nid,
 					    decision->target_nid, err);
