@@ -30,9 +30,6 @@
 #include "../kselftest_harness.h"
 #include "mem_sampling_util.h"
 
-#define NUMA_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling"
-#define ADAPT_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling_adapt"
-#define REGION_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling_region_order"
 #define NUMAB_SYSCTL	"/proc/sys/kernel/numa_balancing"
 #define MS_STATS	MS_DEBUGFS "stats"
 
@@ -182,7 +179,7 @@ FIXTURE_SETUP(hostile)
 	self->mode = ms_get_mode();
 	ASSERT_EQ(0, ms_read(MS_SYSCTL, self->enable, 16));
 	ASSERT_EQ(0, ms_read(MS_ACTIVE, self->active, 16));
-	if (ms_read(NUMA_SYSCTL, self->numa, 16))
+	if (ms_read(MS_NUMA_SYSCTL, self->numa, 16))
 		self->numa[0] = '\0';
 	ASSERT_EQ(0, ms_read(NUMAB_SYSCTL, self->numab, 16));
 	ASSERT_EQ(0, ms_read(MS_SYSFS "interval", self->interval, 32));
@@ -208,7 +205,7 @@ FIXTURE_TEARDOWN(hostile)
 	ms_write(MS_SYSFS "paddr", self->paddr);
 	ms_write(MS_SYSFS "opt_in", self->opt_in);
 	if (self->numa[0])
-		ms_write(NUMA_SYSCTL, self->numa);
+		ms_write(MS_NUMA_SYSCTL, self->numa);
 	ms_write(NUMAB_SYSCTL, self->numab);
 	ms_write(MS_ACTIVE, self->active);
 	ms_write(MS_SYSCTL, self->enable);
@@ -219,7 +216,7 @@ FIXTURE_TEARDOWN(hostile)
 /* Both sysctls of the feature, from either value. */
 TEST_F(hostile, sysctls)
 {
-	static const char * const paths[] = { MS_SYSCTL, NUMA_SYSCTL };
+	static const char * const paths[] = { MS_SYSCTL, MS_NUMA_SYSCTL };
 	static const char * const values[] = { "0", "1" };
 	int p, v;
 
@@ -270,9 +267,9 @@ static const struct bad bad_adapt[] = {
 
 TEST_F(hostile, adapt_sysctl)
 {
-	if (access(ADAPT_SYSCTL, F_OK))
-		SKIP(return, "no %s", ADAPT_SYSCTL);
-	self->tried += refuse_number_sysctl(_metadata, ADAPT_SYSCTL, "2",
+	if (access(MS_ADAPT_SYSCTL, F_OK))
+		SKIP(return, "no %s", MS_ADAPT_SYSCTL);
+	self->tried += refuse_number_sysctl(_metadata, MS_ADAPT_SYSCTL, "2",
 					    bad_adapt, ARRAY_SIZE(bad_adapt));
 }
 
@@ -283,11 +280,11 @@ static const struct bad bad_region_order[] = {
 
 TEST_F(hostile, region_order_sysctl)
 {
-	if (access(REGION_SYSCTL, F_OK))
-		SKIP(return, "no %s", REGION_SYSCTL);
+	if (access(MS_REGION_SYSCTL, F_OK))
+		SKIP(return, "no %s", MS_REGION_SYSCTL);
 	if (sysconf(_SC_PAGESIZE) != 4096)
 		SKIP(return, "the limits below are for 4 KiB pages");
-	self->tried += refuse_number_sysctl(_metadata, REGION_SYSCTL, "4",
+	self->tried += refuse_number_sysctl(_metadata, MS_REGION_SYSCTL, "4",
 					    bad_region_order,
 					    ARRAY_SIZE(bad_region_order));
 }
@@ -560,13 +557,13 @@ FIXTURE_SETUP(inject)
 	if (access(MS_INJECT, F_OK))
 		SKIP(return, "no %s: CONFIG_MEM_SAMPLING_TEST_PROVIDER off",
 		     MS_INJECT);
-	if (access(NUMA_SYSCTL, F_OK) ||
+	if (access(MS_NUMA_SYSCTL, F_OK) ||
 	    access("/sys/devices/system/node/node1", F_OK))
 		SKIP(return, "needs NUMA balancing from samples and 2 nodes");
 	self->page = sysconf(_SC_PAGESIZE);
 	ASSERT_EQ(0, ms_read(MS_SYSCTL, self->enable, 16));
 	ASSERT_EQ(0, ms_read(MS_ACTIVE, self->active, 16));
-	ASSERT_EQ(0, ms_read(NUMA_SYSCTL, self->numa, 16));
+	ASSERT_EQ(0, ms_read(MS_NUMA_SYSCTL, self->numa, 16));
 	ASSERT_EQ(0, ms_read(NUMAB_SYSCTL, self->numab, 16));
 	ASSERT_EQ(0, ms_read(MS_SYSFS "paddr", self->paddr, 16));
 	ASSERT_EQ(0, ms_read(MS_SYSFS "opt_in", self->opt_in, 16));
@@ -580,7 +577,7 @@ FIXTURE_SETUP(inject)
 	set(_metadata, MS_SYSFS "min_latency", "0");
 	set(_metadata, NUMAB_SYSCTL, "1");
 	set(_metadata, MS_SYSCTL, "1");
-	set(_metadata, NUMA_SYSCTL, "1");
+	set(_metadata, MS_NUMA_SYSCTL, "1");
 	ASSERT_EQ(0, ms_set_mode(PR_MEM_SAMPLING_DEFAULT));
 	/* On node 0, so that pages on node 1 are misplaced. */
 	CPU_ZERO(&cpu0);
@@ -597,7 +594,7 @@ FIXTURE_SETUP(inject)
 
 FIXTURE_TEARDOWN(inject)
 {
-	ms_write(NUMA_SYSCTL, self->numa);
+	ms_write(MS_NUMA_SYSCTL, self->numa);
 	ms_write(NUMAB_SYSCTL, self->numab);
 	ms_write(MS_SYSFS "paddr", self->paddr);
 	ms_write(MS_SYSFS "opt_in", self->opt_in);

@@ -33,9 +33,6 @@
 #include "../kselftest.h"
 #include "mem_sampling_util.h"
 
-#define NUMA_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling"
-#define ADAPT_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling_adapt"
-#define REGION_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling_region_order"
 #define SPE_PMU		"/sys/bus/event_source/devices/arm_spe_0/"
 #define SPE_DRIVER	"/sys/bus/platform/drivers/arm_spe_mem_sampling/"
 
@@ -117,7 +114,7 @@ static int try_sysctl(void *arg)
 static void test_sysctls(void)
 {
 	static const char * const paths[] = {
-		MS_SYSCTL, NUMA_SYSCTL, ADAPT_SYSCTL, REGION_SYSCTL,
+		MS_SYSCTL, MS_NUMA_SYSCTL, MS_ADAPT_SYSCTL, MS_REGION_SYSCTL,
 	};
 	bool ok = true;
 	char text[24];

@@ -30,7 +30,6 @@
 #include "mem_sampling_util.h"
 #include "spe_util.h"
 
-#define NUMA_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling"
 #define NUMAB_SYSCTL	"/proc/sys/kernel/numa_balancing"
 #define NUMAB_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing/"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
@@ -195,7 +194,7 @@ static void toggler(void)
 		timed_write(TOGGLER, MS_SYSCTL, i % 2 ? "1" : "0");
 		sh->enable_toggles++;
 		if (i % 3 == 0) {
-			timed_write(TOGGLER, NUMA_SYSCTL, i % 2 ? "0" : "1");
+			timed_write(TOGGLER, MS_NUMA_SYSCTL, i % 2 ? "0" : "1");
 			sh->numa_toggles++;
 		}
 		if (i % 5 == 0) {
@@ -208,7 +207,7 @@ static void toggler(void)
 		beat(TOGGLER);
 	}
 	ms_write(MS_SYSCTL, "1");
-	ms_write(NUMA_SYSCTL, "1");
+	ms_write(MS_NUMA_SYSCTL, "1");
 	ms_write(NUMAB_SYSCTL, "1");
 }
 
@@ -562,7 +561,7 @@ static void read_spe(long long *v)
 /* ------------------------------------------------------------ settings */
 
 static const char * const saved_paths[] = {
-	MS_SYSCTL, NUMA_SYSCTL, NUMAB_SYSCTL, MS_SYSFS "interval",
+	MS_SYSCTL, MS_NUMA_SYSCTL, NUMAB_SYSCTL, MS_SYSFS "interval",
 	MS_SYSFS "buffer_size", MS_SYSFS "min_latency", MS_SYSFS "op_filter",
 	MS_SYSFS "paddr", MS_SYSFS "opt_in", CPU1_ONLINE,
 	NUMAB_DEBUGFS "scan_delay_ms", NUMAB_DEBUGFS "scan_period_min_ms",
@@ -621,7 +620,7 @@ static int sample_mode(void)
 	ms_write(MS_SYSFS "op_filter", "load,store");
 	err |= ms_write(NUMAB_SYSCTL, "1");
 	err |= ms_write(MS_SYSCTL, "1");
-	err |= ms_write(NUMA_SYSCTL, "1");
+	err |= ms_write(MS_NUMA_SYSCTL, "1");
 	ms_write(NUMAB_DEBUGFS "scan_delay_ms", "100");
 	ms_write(NUMAB_DEBUGFS "scan_period_min_ms", "100");
 	return err;
@@ -822,7 +821,7 @@ int main(int argc, char **argv)
 	type = spe_pmu_type();
 	if (type < 0)
 		ksft_exit_skip("no arm_spe perf PMU (CONFIG_ARM_SPE_PMU off?)\n");
-	if (access(NUMA_SYSCTL, F_OK) || access(CPU1_ONLINE, W_OK) ||
+	if (access(MS_NUMA_SYSCTL, F_OK) || access(CPU1_ONLINE, W_OK) ||
 	    access("/sys/devices/system/node/node1", F_OK))
 		ksft_exit_skip("needs NUMA balancing from samples, 2 nodes, CPU 1 hotplug\n");
 	if (getenv("STRESS_SECONDS"))
@@ -934,7 +933,7 @@ int main(int argc, char **argv)
 			 "vmstat: no counter went down in %d reads\n", reads);
 
 	/* Quiet: everything dispatched, every queue processed or gone. */
-	ms_write(NUMA_SYSCTL, "0");
+	ms_write(MS_NUMA_SYSCTL, "0");
 	ms_write(MS_SYSCTL, "0");
 	ms_write(CPU1_ONLINE, "1");
 	read_counters(&cur);
@@ -946,7 +945,7 @@ int main(int argc, char **argv)
 	ksft_test_result(works_afterwards(),
 			 "afterwards: a fresh process's remote pages migrate in sample mode, no hint fault\n");
 	/* perf's own check, with mem_sampling on but no page moving. */
-	ms_write(NUMA_SYSCTL, "0");
+	ms_write(MS_NUMA_SYSCTL, "0");
 	ms_write(NUMAB_SYSCTL, "0");
 	ok = perf_works(type, min_interval > 4096 ? min_interval : 4096, outdir);
 	ksft_test_result(ok, "afterwards: perf SPE sessions give complete AUX data\n");

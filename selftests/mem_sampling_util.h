@@ -29,6 +29,10 @@
 #endif
 
 #define MS_SYSCTL	"/proc/sys/kernel/mem_sampling_enable"
+/* NUMA balancing's sample mode and its tunables. */
+#define MS_NUMA_SYSCTL	"/proc/sys/kernel/numa_balancing_mem_sampling"
+#define MS_ADAPT_SYSCTL	MS_NUMA_SYSCTL "_adapt"
+#define MS_REGION_SYSCTL	MS_NUMA_SYSCTL "_region_order"
 #define MS_SYSFS	"/sys/kernel/mm/mem_sampling/"
 #define MS_DEBUGFS	"/sys/kernel/debug/mem_sampling/"
 #define MS_INJECT	MS_DEBUGFS "inject"

@@ -860,20 +860,28 @@ static int inject_pages(char *buf, int nr)
 }
 
 /*
- * Wait up to @seconds for the effective interval to become @want, feeding
- * a sample of each of @nr pages at @buf every 200 ms (none if @nr is 0).
+ * Wait up to @seconds for the number in @path to become @want, feeding a
+ * sample of each of @nr pages at @buf every 200 ms (none if @nr is 0).
  */
-static bool effective_becomes(long want, char *buf, int nr, int seconds)
+static bool value_becomes(const char *path, long want, char *buf, int nr,
+			  int seconds)
 {
 	int round;
 
 	for (round = 0; round < seconds * 5; round++) {
-		if (read_long(EFFECTIVE) == want)
+		if (read_long(path) == want)
 			return true;
 		if (nr && inject_pages(buf, nr))
 			return false;
 		usleep(200 * 1000);
 	}
+	return false;
+}
+
+static bool effective_becomes(long want, char *buf, int nr, int seconds)
+{
+	if (value_becomes(EFFECTIVE, want, buf, nr, seconds))
+		return true;
 	ksft_print_msg("effective interval %ld, expected %ld\n",
 		       read_long(EFFECTIVE), want);
 	return false;
@@ -990,21 +998,6 @@ out:
 		munmap(remote, ADAPT_PAGES * page_size);
 }
 
-/* Inject samples of @buf until paused reads @want; false after @seconds. */
-static bool paused_becomes(long want, char *buf, int nr, int seconds)
-{
-	int round;
-
-	for (round = 0; round < seconds * 5; round++) {
-		if (read_long(PAUSED) == want)
-			return true;
-		if (nr && inject_pages(buf, nr))
-			return false;
-		usleep(200 * 1000);
-	}
-	return false;
-}
-
 /*
  * Converged at the slowest rate, sample mode rests: sampling pauses
  * (sysfs paused, numa_sampling_rests) and resumes a second later; tasks
@@ -1027,12 +1020,12 @@ static void test_rest(void)
 	}
 	rests = vmstat_value("numa_sampling_rests");
 	/* 2 -> -2 takes 4 periods of 500 ms, then one quiet period. */
-	if (!paused_becomes(1, local, ADAPT_PAGES, 10)) {
+	if (!value_becomes(PAUSED, 1, local, ADAPT_PAGES, 10)) {
 		ksft_print_msg("did not rest within 10 s of local samples\n");
 		ok = false;
 	}
 	ok &= vmstat_value("numa_sampling_rests") == rests + 1;
-	if (!paused_becomes(0, NULL, 0, 3)) {
+	if (!value_becomes(PAUSED, 0, NULL, 0, 3)) {
 		ksft_print_msg("still resting 3 s later\n");
 		ok = false;
 	}
@@ -1042,7 +1035,7 @@ static void test_rest(void)
 	ok &= !write_file(TRACEFS "events/mem_sampling/mem_sampling_record/enable", "1");
 	ok &= !set_mode(0) && !set_mode(1);
 	rests = vmstat_value("numa_sampling_rests");
-	if (paused_becomes(1, local, ADAPT_PAGES, 5)) {
+	if (value_becomes(PAUSED, 1, local, ADAPT_PAGES, 5)) {
 		ksft_print_msg("rested with the record event enabled\n");
 		ok = false;
 	}

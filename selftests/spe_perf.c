@@ -22,7 +22,6 @@
 #define PASSES		50
 
 #define NUMAB		"/proc/sys/kernel/numa_balancing"
-#define NUMAB_SAMPLING	"/proc/sys/kernel/numa_balancing_mem_sampling"
 #define NUMAB_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing/"
 #define HOLDER_PAGES	64
 #define MIGRATE_EVENT	TRACEFS "/events/numa_sampling/numa_sampling_migrate"
@@ -253,7 +252,7 @@ static void test_holder_scanned(int type, long long period)
 	long moved = -1;
 	pid_t pid;
 
-	if (read_str(NUMAB_SAMPLING, mode, sizeof(mode)) ||
+	if (read_str(MS_NUMA_SYSCTL, mode, sizeof(mode)) ||
 	    read_str(NUMAB_DEBUGFS "scan_delay_ms", delay, sizeof(delay))) {
 		ksft_test_result_skip("perf holder: no NUMA sample mode or debugfs\n");
 		return;
@@ -267,7 +266,7 @@ static void test_holder_scanned(int type, long long period)
 		return;
 	}
 	write_str(NUMAB, "1");
-	write_str(NUMAB_SAMPLING, "1");
+	write_str(MS_NUMA_SYSCTL, "1");
 	write_str(NUMAB_DEBUGFS "scan_delay_ms", "100");
 	write_str(NUMAB_DEBUGFS "scan_period_min_ms", "100");
 	/* Which pages samples moved, by pid: other tasks are sampled. */
@@ -295,7 +294,7 @@ static void test_holder_scanned(int type, long long period)
 	session_close(&s);
 	write_str(NUMAB_DEBUGFS "scan_delay_ms", delay);
 	write_str(NUMAB_DEBUGFS "scan_period_min_ms", period_min);
-	write_str(NUMAB_SAMPLING, mode);
+	write_str(MS_NUMA_SYSCTL, mode);
 	write_str(NUMAB, numab);
 
 	ksft_print_msg("perf holder: status %d, hint faults +%lld, by samples %ld, others +%lld\n",
