@@ -381,6 +381,13 @@ static char *alloc_on(int nr, int node)
 		return NULL;
 	}
 	memset(buf, 0x5a, nr * page_size);
+	/*
+	 * A sampled task's samples of the memset may still sit in the PMU's
+	 * buffer, drained only at the next context switch: sleep, so that
+	 * they are drained and acted on now, under the binding, rather than
+	 * migrate the pages once the policy is back to the default.
+	 */
+	usleep(1000);
 	task_policy(MPOL_DEFAULT, 0);
 	lru_drain(buf, nr * page_size);
 	if (pages_on(buf, nr, node) != nr) {
