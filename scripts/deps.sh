@@ -67,6 +67,9 @@ if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1;
 	exit 1
 fi
 rm -f "$log"
+# The downloaded .debs (1.6 GB of them on a fresh machine) are not needed
+# once installed, and the kernel and QEMU builds want the disk space.
+apt-get clean
 for p in "${missing[@]}"; do
 	installed "$p" || { echo "deps: $p still not installed" >&2; exit 1; }
 done

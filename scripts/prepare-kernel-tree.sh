@@ -4,8 +4,11 @@
 # Lay the project onto Linux 6.12: unpack Debian's linux-source-6.12 once
 # per package version (build/linux-pristine), then build the patched tree
 # in a staging copy (hard links, so cheap), apply patches/series and the
-# overlay, and sync it into build/linux.  Files whose content did not
-# change keep their time stamps, so kbuild rebuilds only what changed.
+# overlay, and sync it into build/linux, whose unchanged kernel files are
+# hard links to the pristine ones: one copy of the source on disk, not
+# two (patch and rsync write new files, never into a linked one).  Files
+# whose content did not change keep their time stamps, so kbuild
+# rebuilds only what changed.
 #
 # usage: prepare-kernel-tree.sh BUILD_DIR
 set -euo pipefail
@@ -89,5 +92,6 @@ done
 rm -f "$ours"
 
 mkdir -p "$tree"
-rsync -a --delete --exclude=/.debian-version "$stage/" "$tree/"
+rsync -a --delete --link-dest="$pristine" --exclude=/.debian-version \
+	"$stage/" "$tree/"
 rm -rf "$stage"
