@@ -270,7 +270,7 @@ TEST_F(inject, root_only)
 
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		if (setgid(NOBODY_UID) || setuid(NOBODY_UID))
+		if (ms_become_nobody())
 			_exit(10);
 		_exit(-inject("vaddr=0x7000\n") & 0xff);
 	}

@@ -151,7 +151,7 @@ TEST_F(prctl, non_root)
 
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		if (setgid(NOBODY_UID) || setuid(NOBODY_UID))
+		if (ms_become_nobody())
 			_exit(10);
 		/* Opting out and back in needs no privilege. */
 		if (ms_set_mode(PR_MEM_SAMPLING_DISABLE) ||

@@ -32,7 +32,6 @@
  * comparison of spe-decode --packets with perf-spe-dump.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,27 +43,19 @@
 #include "spe-synth.h"
 #include "spe-decoder-test-vectors.h"
 #include "spe-perf-compare.h"
+#include "tap-result.h"
 
 /* perf-glue.c */
 extern int verbose;
 
-static int failures;
-
-static void result(int ok, const char *fmt, ...)
+/* A failed case prints first what spe-perf-compare.h found different. */
+static const char *compare_detail(void)
 {
-	if (!ok && compare_why[0]) {
-		printf("not ok %s\n", compare_why);
-		compare_why[0] = 0;
-	}
-	va_list ap;
+	static char why[sizeof(compare_why)];
 
-	printf("%s", ok ? "ok " : "not ok ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!ok)
-		failures++;
+	memcpy(why, compare_why, sizeof(why));
+	compare_why[0] = 0;
+	return why;
 }
 
 static u8 *alloc_stream(size_t len)
@@ -396,6 +387,7 @@ int main(int argc, char **argv)
 	unsigned int seed;
 	char name[64];
 
+	result_detail = compare_detail;
 	/* perf warns once per unsupported address index; not a failure */
 	verbose = -1;
 	if (argc == 3 && !strcmp(argv[1], "--emit")) {

@@ -8,7 +8,6 @@
  *
  * Prints "ok NAME" / "not ok NAME" lines; exits 1 if a case failed.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,25 +17,12 @@
 
 #include "spe-decoder.h"
 #include "spe-decoder-test-vectors.h"
+#include "tap-result.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static int failures;
 static u8 *guard_area;
 static size_t page_size;
-
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s", ok ? "ok " : "not ok ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!ok)
-		failures++;
-}
 
 /* Copy @len bytes so that they end exactly where the guard page starts. */
 static u8 *at_guard(const u8 *bytes, size_t len)
