@@ -135,7 +135,7 @@ struct numa_sampling_queue {
 	struct numa_sampling_entry entries[NUMA_SAMPLING_QUEUE_LEN];
 };
 
-/* Samples that reached the policy, and those of memory on another node. */
+/* Samples that reached the policy, and those it would move. */
 struct numa_sampling_window {
 	unsigned long used;
 	unsigned long misplaced;
@@ -517,13 +517,17 @@ static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
 	if (decision->nid == numa_node_id()) {
 		count_vm_numa_event(NUMA_SAMPLING_SAMPLES_LOCAL);
 		decision->flags |= TNF_FAULT_LOCAL;
-	} else {
-		this_cpu_inc(numa_sampling_window.misplaced);
 	}
 
 	decision->target_nid = mpol_misplaced(folio, &vmf, decision->addr);
 	if (decision->target_nid == NUMA_NO_NODE)
 		return;
+	/*
+	 * Misplaced is what the policy would move, not merely remote: memory
+	 * bound elsewhere, or shared memory the other node uses too, is
+	 * where it belongs, and sampling faster would not change that.
+	 */
+	this_cpu_inc(numa_sampling_window.misplaced);
 	err = migrate_misplaced_folio_prepare(folio, vma, decision->target_nid);
 	if (err) {
 		trace_numa_sampling_migrate(current, decision->addr,
@@ -537,12 +541,30 @@ static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
 }
 
 /*
+ * Does what is known of the last access to a neighbour allow moving it
+ * to @nid without a sample of its own?  The two-stage filter of
+ * should_numa_migrate_memory() moves a page only when two accesses in a
+ * row came from the destination node, and mpol_misplaced() records this
+ * task's CPU as the last accessor even when it refuses.  For a neighbour
+ * whose last recorded access came from another node, that record would
+ * be made up, and the next sample in the block would find the filter
+ * passed: a process that now and then reads the other node's half of a
+ * shared mapping pulls it over neighbourhood by neighbourhood, and the
+ * other process pulls it back.  So such a neighbour is not even asked;
+ * one with no recorded access, or the last from @nid, is.
+ */
+static bool numa_sampling_neighbour_last_access(struct folio *folio, int nid)
+{
+	int last_cpupid = folio_last_cpupid(folio);
+
+	return cpupid_pid_unset(last_cpupid) || cpupid_to_nid(last_cpupid) == nid;
+}
+
+/*
  * Should the page at @addr, next to a misplaced sample, go with it?  Only
- * a small folio on the sampled folio's node that the policy would send to
- * the same node had it been sampled itself: for memory shared between
- * processes, the two-stage filter keeps a page another node touched last
- * and numa groups weigh the rest; a large folio waits for its own sample.
- * @ptl is held.
+ * a small folio on the sampled folio's node, last accessed from where it
+ * would go, that the policy would send to the same node had it been
+ * sampled itself; a large folio waits for its own sample.  @ptl is held.
  */
 static bool numa_sampling_neighbour_misplaced(struct vm_area_struct *vma,
 					      spinlock_t *ptl, unsigned long addr,
@@ -557,7 +579,8 @@ static bool numa_sampling_neighbour_misplaced(struct vm_area_struct *vma,
 
 	if (!numa_sampling_folio_suitable(vma, folio) || folio_test_large(folio))
 		return false;
-	if (folio_nid(folio) != decision->nid)
+	if (folio_nid(folio) != decision->nid ||
+	    !numa_sampling_neighbour_last_access(folio, decision->target_nid))
 		return false;
 	return mpol_misplaced(folio, &vmf, addr) == decision->target_nid;
 }
@@ -933,8 +956,8 @@ static void numa_sampling_work(struct callback_head *work)
 /*
  * Scan mode adapts its scan period to what the hint faults find
  * (update_task_scan_period()); sample mode adapts the sampling interval to
- * what the samples find.  Every period the share of used samples that
- * found their memory on another node decides: at least a sixteenth
+ * what the samples find.  Every period the share of used samples whose
+ * memory the policy would move (misplaced) decides: at least a sixteenth
  * misplaced, sample as fast as allowed (2^numa_sampling_adapt_max times
  * the configured rate); under a thirty-second, one step (a factor of 2)
  * slower, down to 2^numa_sampling_adapt_max times less often than

@@ -287,6 +287,16 @@ static int node_of(void *addr)
 	return node_of_pid(0, addr);
 }
 
+/* Migrate the page at @addr to @node with move_pages(2); 0 or -1. */
+static int move_page_to(void *addr, int node)
+{
+	int status = -1;
+
+	if (syscall(__NR_move_pages, 0, 1, &addr, &node, &status, 0))
+		return -1;
+	return status == node ? 0 : -1;
+}
+
 /* How many of the @nr pages at @buf are on @node. */
 static int pages_on(char *buf, int nr, int node)
 {
@@ -643,6 +653,65 @@ static void test_migrate_around(void)
 	close(to_parent[1]);
 	ksft_test_result(ok,
 			 "region order 4: one sample moves the 15 private pages of its 64 KiB block\n");
+}
+
+/*
+ * A neighbour whose last recorded access came from the other node stays:
+ * moving it on the strength of another page's sample would take memory
+ * from where it is used.  The policy records an access only when it
+ * considers moving the page, so: two pages of a block on node 1 go to
+ * node 0 (move_pages(2)), samples taken on node 1 bring them back one by
+ * one (region order 0), which records node 1 in their last_cpupid; then
+ * one sample on node 0, region order 4: the sampled page and its 13
+ * other neighbours move, the two stay.
+ */
+static void test_around_last_access(void)
+{
+	const int nr = 32, sampled = 9, theirs[] = { 2, 3 };
+	long block = 16 * page_size;
+	struct counters before;
+	char *buf, *start;
+	bool ok = true;
+	int i;
+
+	buf = alloc_on(nr, 1);
+	if (!buf) {
+		ksft_test_result_fail("around, last access: setup\n");
+		return;
+	}
+	start = (char *)(((uintptr_t)buf + block - 1) & ~(block - 1));
+	for (i = 0; i < 2; i++)
+		ok &= !move_page_to(start + theirs[i] * page_size, 0);
+	lru_drain(buf, nr * page_size);
+	if (!ok || set_long(SYSCTL_REGION, 0) || read_counters(&before)) {
+		ksft_test_result_fail("around, last access: setup\n");
+		goto out;
+	}
+	ok &= !pin_to_cpu(1) && this_node() == 1;
+	for (i = 0; i < 2; i++)
+		ok &= !inject(0, start + theirs[i] * page_size + 8, true);
+	ok &= !pin_to_cpu(0) && this_node() == 0;
+	ok &= pages_on(start, 16, 1) == 16;
+	ok &= !set_long(SYSCTL_REGION, 4);
+	ok &= !inject(0, start + sampled * page_size + 8, true);
+	for (i = 0; i < 16; i++) {
+		int want = i == theirs[0] || i == theirs[1] ? 1 : 0;
+		int got = node_of(start + (long)i * page_size);
+
+		if (got != want) {
+			ksft_print_msg("page %d of the block on node %d, expected %d\n",
+				       i, got, want);
+			ok = false;
+		}
+	}
+	ok &= pages_on(buf, nr, 1) == nr - 14;
+	ok &= counters_moved_exactly(&before, QUEUED, 3L, USED, 3L,
+				     MIGRATED, 16L, AROUND, 13L, -1);
+out:
+	set_long(SYSCTL_REGION, 0);
+	munmap(buf, nr * page_size);
+	ksft_test_result(ok,
+			 "region order 4: neighbours last accessed from the other node stay\n");
 }
 
 static void test_mpol_bind(void)
@@ -1460,7 +1529,7 @@ int main(int argc, char **argv)
 	if (access("/sys/devices/system/node/node1", F_OK))
 		ksft_exit_skip("needs two NUMA nodes\n");
 
-	ksft_set_plan(17);
+	ksft_set_plan(18);
 
 	saved_numab = read_long(SYSCTL_NUMAB);
 	saved_enable = read_long(SYSCTL_ENABLE);
@@ -1476,6 +1545,7 @@ int main(int argc, char **argv)
 	test_unmapped_and_remapped();
 	test_other_mm();
 	test_migrate_around();
+	test_around_last_access();
 	test_mpol_bind();
 	test_prctl_opt_out();
 	test_thp();
