@@ -587,6 +587,18 @@ static void test_other_mm(void)
 	ksft_test_result(ok, "samples attributed to another mm change nothing\n");
 }
 
+/* Is page @i of the block at @start on node @want?  Says so if not. */
+static bool block_page_on(char *start, long i, int want)
+{
+	int got = node_of(start + i * page_size);
+
+	if (got == want)
+		return true;
+	ksft_print_msg("page %ld of the block on node %d, expected %d\n",
+		       i, got, want);
+	return false;
+}
+
 /*
  * Region order 4: one sample of a misplaced page takes the misplaced
  * private pages of its aligned 16-page block along.  A page of the block
@@ -632,13 +644,8 @@ static void test_migrate_around(void)
 		char *page = buf + (long)i * page_size;
 		bool in_block = page >= start && page < start + block;
 		int want = in_block && page != start + shared * page_size ? 0 : 1;
-		int got = node_of(page);
 
-		if (got != want) {
-			ksft_print_msg("page %ld of the block on node %d, expected %d\n",
-				       (long)(page - start) / page_size, got, want);
-			ok = false;
-		}
+		ok &= block_page_on(start, (page - start) / page_size, want);
 	}
 	ok &= counters_moved_exactly(&before, QUEUED, 1L, USED, 1L,
 				     MIGRATED, 15L, AROUND, 14L, -1);
@@ -694,16 +701,8 @@ static void test_around_last_access(void)
 	ok &= pages_on(start, 16, 1) == 16;
 	ok &= !set_long(SYSCTL_REGION, 4);
 	ok &= !inject(0, start + sampled * page_size + 8, true);
-	for (i = 0; i < 16; i++) {
-		int want = i == theirs[0] || i == theirs[1] ? 1 : 0;
-		int got = node_of(start + (long)i * page_size);
-
-		if (got != want) {
-			ksft_print_msg("page %d of the block on node %d, expected %d\n",
-				       i, got, want);
-			ok = false;
-		}
-	}
+	for (i = 0; i < 16; i++)
+		ok &= block_page_on(start, i, i == theirs[0] || i == theirs[1]);
 	ok &= pages_on(buf, nr, 1) == nr - 14;
 	ok &= counters_moved_exactly(&before, QUEUED, 3L, USED, 3L,
 				     MIGRATED, 16L, AROUND, 13L, -1);
