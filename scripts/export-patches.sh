@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make patches: the whole change as a git format-patch series with a cover
-# letter in build/patches, for `git am` onto a clean 6.12.y tree.  New
-# files come first (one commit per part of the tree, nothing refers to them
-# yet, so every step builds), then the hooks of patches/series in order.
-# With --verify, the series is applied with git am to a clean copy and the
-# result compared, file by file, with the tree make kernel builds.
+# make patches: the series of patches/series (scripts/series.sh) as git
+# format-patch mails with a cover letter in build/patches, for `git am`
+# onto a clean 6.12.y tree.  Each commit adds its overlay files and applies
+# its hooks, with its changelog.  The git tree is left at the last commit
+# (branch export) for make check-series.  With --verify, the series is
+# applied with git am to a clean copy and the result compared, file by
+# file, with the tree make kernel builds.
 #
 # usage: export-patches.sh BUILD [--verify]
 set -euo pipefail
@@ -15,19 +16,18 @@ build=$1 verify=${2:-}
 pristine=$build/linux-pristine
 repo=$build/linux-git
 out=$build/patches
+. "$top/scripts/series.sh"
 die() { echo "export-patches: $*" >&2; exit 1; }
 
+series_check
 version=$(cat "$pristine/.debian-version")
 git_() { git -C "$repo" -c user.name=mem_sampling -c user.email=mem_sampling@localhost "$@"; }
 
 # The base commit holds only the kernel files our hooks change: git am
 # needs nothing else, the diffs (blob ids included) are the same as on the
 # whole tree, and hashing 80,000 files would cost minutes.
-touched=$(grep -v '^#' "$top/patches/series" || true)
-touched=$(echo "$touched" | awk 'NF {print $1}' |
-	  while read -r name; do grep -E '^\+\+\+ ' "$top/patches/$name"; done |
-	  awk '{print $2}' | sed 's|^b/||' | sort -u |
-	  while read -r f; do [ ! -e "$pristine/$f" ] || echo "$f"; done || true)
+touched=$(for p in $(series_all_hooks); do series_patch_targets "$p"; done | sort -u |
+	  while read -r f; do [ ! -e "$pristine/$f" ] || echo "$f"; done)
 key="$version $(echo $touched | md5sum | cut -d' ' -f1)"
 if [ "$(cat "$repo/.git/base-key" 2>/dev/null)" != "$key" ]; then
 	rm -rf "$repo"
@@ -46,59 +46,31 @@ fi
 git_ checkout -q -f -B export base
 git_ clean -q -fdx
 
-# Subjects of the new-file commits, by path prefix.
-parts=(
-	"include/linux/mem_sampling.h include/trace/events|mem_sampling: add the provider/consumer interface and trace events"
-	"mm|mm: add mem_sampling core, test provider and NUMA balancing consumer"
-	"kernel|sched: add NUMA balancing from memory access samples"
-	"drivers|drivers/arm/spe: add the SPE mem_sampling provider and packet decoder"
-	"include|include: add the remaining mem_sampling headers"
-	"samples|samples/bpf: add spe-record"
-	"Documentation|Documentation: document mem_sampling"
-	"selftests|selftests/mem_sampling: add kselftests"
-)
-cd "$top"
-for part in "${parts[@]}"; do
-	paths=${part%%|*} subject=${part#*|}
-	for p in $paths; do
-		[ -e "$p" ] || continue
-		if [ "$p" = selftests ]; then
-			mkdir -p "$repo/tools/testing/selftests/mem_sampling"
-			cp -r selftests/. "$repo/tools/testing/selftests/mem_sampling/"
-		else
-			mkdir -p "$repo/$(dirname "$p")"
-			cp -r "$p" "$repo/$(dirname "$p")/"
-		fi
+for c in $(series_commits); do
+	for f in $(series_files "$c"); do
+		k=$(series_kernel_path "$f")
+		mkdir -p "$repo/$(dirname "$k")"
+		cp "$top/$f" "$repo/$k"
+	done
+	for p in $(series_hooks "$c"); do
+		patch -s -p1 -d "$repo" --forward --batch --no-backup-if-mismatch \
+			-r - < "$p" || die "${p#$top/} does not apply"
 	done
 	git_ add -A -f
-	git_ diff --cached --quiet && continue
-	git_ commit -q -m "$subject" -m "Part of the mem_sampling series; see the cover letter."
+	git_ diff --cached --quiet && die "commit $c changes nothing"
+	series_message "$c" | git_ commit -q -F -
 done
-
-# Hooks: a patch's leading lines up to the first diff are its message.
-while read -r name _; do
-	case "$name" in ''|'#'*) continue ;; esac
-	p=$top/patches/$name
-	git_ apply --index "$p" || die "patch $name does not apply"
-	msg=$(sed -n '/^\(diff \|--- \|Index: \)/q;p' "$p" | sed 's/^Subject: //')
-	[ -n "$msg" ] || msg="mem_sampling: ${name%.patch}"
-	git_ commit -q -m "$msg"
-done < "$top/patches/series"
 
 rm -rf "$out"
 git_ format-patch -q --cover-letter -o "$out" base..export
 cover=$(ls "$out"/0000-*)
-python3 - "$cover" "$top/README.md" <<'PY'
+python3 - "$cover" "$top/patches/cover-letter" <<'PY'
 import sys
-cover, readme = sys.argv[1:3]
+cover, letter = sys.argv[1:3]
+subject, _, blurb = open(letter).read().partition('\n\n')
 text = open(cover).read()
-blurb = ('mem_sampling lets automatic NUMA balancing learn where memory is\n'
-         'accessed from hardware access samples (Arm SPE) instead of scanning\n'
-         'page tables and taking NUMA hint faults.  See\n'
-         'Documentation/admin-guide/mm/mem_sampling.rst in the series.\n')
-text = text.replace('*** SUBJECT HERE ***',
-                    'mem_sampling: NUMA balancing from hardware access samples')
-text = text.replace('*** BLURB HERE ***', blurb)
+text = text.replace('*** SUBJECT HERE ***', subject.removeprefix('Subject: '))
+text = text.replace('*** BLURB HERE ***', blurb.rstrip('\n'))
 open(cover, 'w').write(text)
 PY
 echo "  PATCHES $(ls "$out" | wc -l) files in $out"
@@ -111,6 +83,7 @@ if [ "$verify" = --verify ]; then
 	for f in $(git_ ls-files); do
 		cmp -s "$repo/$f" "$build/linux/$f" || { echo "differs: $f" >&2; mismatch=1; }
 	done
+	git_ checkout -q -f export
 	[ $mismatch = 0 ] || die "git am of the series does not give the tree make kernel builds"
 	echo "  VERIFY  git am of the series gives the tree make kernel builds"
 fi
