@@ -31,6 +31,9 @@ bench: kernel initramfs $(QEMU)
 		$(BUILD)/initramfs.cpio.gz bench 7200
 	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/bench $(BUILD)/bench \
 		$(RESULTS)/bench-*.txt
+	@$(PYTHON) scripts/update-results.py bench/RESULTS.md $(BUILD)/bench/results.md \
+		"$$(cat $(KPRISTINE)/.debian-version)" \
+		"make bench BENCH_REPS=$(BENCH_REPS) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_WORKLOADS='$(BENCH_WORKLOADS)'$(if $(BENCH_REGION_ORDER), BENCH_REGION_ORDER=$(BENCH_REGION_ORDER))"
 
 help-parts::
 	@echo '  bench          all workloads, scan vs sample mode, BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
