@@ -56,7 +56,7 @@ static const struct bad bad_switches[] = {
 	BAD("1,"), BAD("0xg"),
 };
 
-/* Bad for the sysfs switches, which once took any word starting 0/1/y/n. */
+/* Bad for the sysfs switches: words kstrtobool() would take, and more. */
 static const struct bad bad_sysfs_switches[] = {
 	BAD("y"), BAD("n"), BAD("yes"), BAD("no"), BAD("on"), BAD("off"),
 	BAD("true"), BAD("Y"), BAD("1garbage"), BAD("0garbage"), BAD("nope"),
