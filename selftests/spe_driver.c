@@ -223,8 +223,8 @@ static long records_at(long long interval)
 		 * Sleep once before exiting: switching out drains the
 		 * buffer while tracing is on.  The drain at the final
 		 * switch of exit comes after the parent has been woken,
-		 * and may lose the race with ms_trace_on(false) below (it
-		 * did on the debug kernel).
+		 * and can lose the race with ms_trace_on(false) below
+		 * (the debug kernel is slow enough for that).
 		 */
 		usleep(1000);
 		_exit(0);
