@@ -25,13 +25,11 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
 #include "mem_sampling_util.h"
-
-#define NUMAB_SYSCTL	"/proc/sys/kernel/numa_balancing"
-#define MS_STATS	MS_DEBUGFS "stats"
 
 /* A bad value: its bytes, NULs included. */
 struct bad {
@@ -58,7 +56,7 @@ static const struct bad bad_switches[] = {
 	BAD("1,"), BAD("0xg"),
 };
 
-/* Bad for the sysfs switches, which once took any word starting 0/1/y/n. */
+/* Bad for the sysfs switches: words kstrtobool() would take, and more. */
 static const struct bad bad_sysfs_switches[] = {
 	BAD("y"), BAD("n"), BAD("yes"), BAD("no"), BAD("on"), BAD("off"),
 	BAD("true"), BAD("Y"), BAD("1garbage"), BAD("0garbage"), BAD("nope"),
@@ -159,10 +157,15 @@ static void set(struct __test_metadata *_metadata, const char *path,
 	ASSERT_EQ(0, ms_write(path, value)) TH_LOG("%s <- %s", path, value);
 }
 
+/* What the hostile fixture changes, restored after each test. */
+static const char * const hostile_settings[] = {
+	MS_SYSCTL, MS_ACTIVE, MS_NUMA_SYSCTL, NUMAB_SYSCTL, MS_SYSFS "interval",
+	MS_SYSFS "min_latency", MS_SYSFS "op_filter", MS_SYSFS "buffer_size",
+	MS_SYSFS "paddr", MS_SYSFS "opt_in", NULL,
+};
+
 FIXTURE(hostile) {
-	char enable[16], numa[16], numab[16], active[16];
-	char interval[32], min_latency[32], op_filter[32], buffer_size[32];
-	char paddr[16], opt_in[16];
+	struct ms_settings saved;
 	int mode;
 	int tried;
 };
@@ -177,17 +180,7 @@ FIXTURE_SETUP(hostile)
 		SKIP(return, "no %s: CONFIG_MEM_SAMPLING_TEST_PROVIDER off",
 		     MS_ACTIVE);
 	self->mode = ms_get_mode();
-	ASSERT_EQ(0, ms_read(MS_SYSCTL, self->enable, 16));
-	ASSERT_EQ(0, ms_read(MS_ACTIVE, self->active, 16));
-	if (ms_read(MS_NUMA_SYSCTL, self->numa, 16))
-		self->numa[0] = '\0';
-	ASSERT_EQ(0, ms_read(NUMAB_SYSCTL, self->numab, 16));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "interval", self->interval, 32));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "min_latency", self->min_latency, 32));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "op_filter", self->op_filter, 32));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "buffer_size", self->buffer_size, 32));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "paddr", self->paddr, 16));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "opt_in", self->opt_in, 16));
+	ASSERT_EQ(0, ms_settings_save(&self->saved, hostile_settings));
 	/* The test provider: its caps are known and it counts configures. */
 	set(_metadata, MS_ACTIVE, "1");
 	ASSERT_GE(provider_configures(), 0);
@@ -197,18 +190,7 @@ FIXTURE_TEARDOWN(hostile)
 {
 	if (self->mode >= 0)
 		ms_set_mode(self->mode);
-	ms_write(MS_SYSCTL, "0");
-	ms_write(MS_SYSFS "interval", self->interval);
-	ms_write(MS_SYSFS "min_latency", self->min_latency);
-	ms_write(MS_SYSFS "op_filter", self->op_filter);
-	ms_write(MS_SYSFS "buffer_size", self->buffer_size);
-	ms_write(MS_SYSFS "paddr", self->paddr);
-	ms_write(MS_SYSFS "opt_in", self->opt_in);
-	if (self->numa[0])
-		ms_write(MS_NUMA_SYSCTL, self->numa);
-	ms_write(NUMAB_SYSCTL, self->numab);
-	ms_write(MS_ACTIVE, self->active);
-	ms_write(MS_SYSCTL, self->enable);
+	EXPECT_EQ(0, ms_settings_restore(&self->saved));
 	if (self->tried)
 		ksft_print_msg("%d bad values refused\n", self->tried);
 }
@@ -479,70 +461,14 @@ TEST_F(hostile, prctl_get)
 
 /* ------------------------------------------------ the inject file */
 
-enum counter {
-	SAMPLES, DROPPED, QUEUED, NUMA_DROPPED, USED, MIGRATED, FAILED,
-	SKIP_INVALID, SKIP_STALE, SKIP_UNMAPPED, SKIP_VMA, SKIP_PADDR,
-	SKIP_FOLIO, NR_COUNTERS
+/* What the inject fixture changes, restored after each test. */
+static const char * const inject_settings[] = {
+	MS_SYSCTL, MS_ACTIVE, MS_NUMA_SYSCTL, NUMAB_SYSCTL, MS_SYSFS "paddr",
+	MS_SYSFS "opt_in", MS_SYSFS "op_filter", MS_SYSFS "min_latency", NULL,
 };
-
-static const char * const counter_names[NR_COUNTERS] = {
-	"mem_sampling_samples", "mem_sampling_dropped",
-	"numa_sampling_samples_queued", "numa_sampling_samples_dropped",
-	"numa_sampling_samples_used", "numa_sampling_pages_migrated",
-	"numa_sampling_migrate_failed", "numa_sampling_skip_invalid",
-	"numa_sampling_skip_stale", "numa_sampling_skip_unmapped",
-	"numa_sampling_skip_vma", "numa_sampling_skip_paddr",
-	"numa_sampling_skip_folio",
-};
-
-struct counters {
-	long long v[NR_COUNTERS];
-};
-
-static void read_counters(struct counters *c)
-{
-	int i;
-
-	for (i = 0; i < NR_COUNTERS; i++)
-		c->v[i] = ms_vmstat(counter_names[i]);
-}
-
-/*
- * Did the counters move by exactly the (counter, delta) pairs given,
- * ending with -1, and no other?  Logs what differs.
- */
-static bool moved_exactly(struct __test_metadata *_metadata, const char *what,
-			  const struct counters *before, ...)
-{
-	long long expect[NR_COUNTERS] = { 0 };
-	struct counters after;
-	bool ok = true;
-	va_list ap;
-	int i;
-
-	va_start(ap, before);
-	for (;;) {
-		int which = va_arg(ap, int);
-
-		if (which < 0)
-			break;
-		expect[which] = va_arg(ap, long long);
-	}
-	va_end(ap);
-	read_counters(&after);
-	for (i = 0; i < NR_COUNTERS; i++) {
-		if (after.v[i] - before->v[i] == expect[i])
-			continue;
-		TH_LOG("%s: %s moved by %lld, expected %lld", what,
-		       counter_names[i], after.v[i] - before->v[i], expect[i]);
-		ok = false;
-	}
-	return ok;
-}
 
 FIXTURE(inject) {
-	char enable[16], numa[16], numab[16], active[16], paddr[16];
-	char opt_in[16], op_filter[32], min_latency[32];
+	struct ms_settings saved;
 	char *victim;
 	unsigned long long victim_pa;
 	long page;
@@ -550,25 +476,16 @@ FIXTURE(inject) {
 
 FIXTURE_SETUP(inject)
 {
-	cpu_set_t cpu0;
-
 	if (geteuid())
 		SKIP(return, "needs root");
 	if (access(MS_INJECT, F_OK))
 		SKIP(return, "no %s: CONFIG_MEM_SAMPLING_TEST_PROVIDER off",
 		     MS_INJECT);
 	if (access(MS_NUMA_SYSCTL, F_OK) ||
-	    access("/sys/devices/system/node/node1", F_OK))
+	    access(NODE1_DIR, F_OK))
 		SKIP(return, "needs NUMA balancing from samples and 2 nodes");
 	self->page = sysconf(_SC_PAGESIZE);
-	ASSERT_EQ(0, ms_read(MS_SYSCTL, self->enable, 16));
-	ASSERT_EQ(0, ms_read(MS_ACTIVE, self->active, 16));
-	ASSERT_EQ(0, ms_read(MS_NUMA_SYSCTL, self->numa, 16));
-	ASSERT_EQ(0, ms_read(NUMAB_SYSCTL, self->numab, 16));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "paddr", self->paddr, 16));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "opt_in", self->opt_in, 16));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "op_filter", self->op_filter, 32));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "min_latency", self->min_latency, 32));
+	ASSERT_EQ(0, ms_settings_save(&self->saved, inject_settings));
 	/* Everything on: a good sample of the victim would migrate it. */
 	set(_metadata, MS_ACTIVE, "1");
 	set(_metadata, MS_SYSFS "paddr", "1");
@@ -580,9 +497,7 @@ FIXTURE_SETUP(inject)
 	set(_metadata, MS_NUMA_SYSCTL, "1");
 	ASSERT_EQ(0, ms_set_mode(PR_MEM_SAMPLING_DEFAULT));
 	/* On node 0, so that pages on node 1 are misplaced. */
-	CPU_ZERO(&cpu0);
-	CPU_SET(0, &cpu0);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu0), &cpu0));
+	ASSERT_EQ(0, ms_pin_to_cpu(0));
 	self->victim = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->victim);
@@ -594,14 +509,7 @@ FIXTURE_SETUP(inject)
 
 FIXTURE_TEARDOWN(inject)
 {
-	ms_write(MS_NUMA_SYSCTL, self->numa);
-	ms_write(NUMAB_SYSCTL, self->numab);
-	ms_write(MS_SYSFS "paddr", self->paddr);
-	ms_write(MS_SYSFS "opt_in", self->opt_in);
-	ms_write(MS_SYSFS "op_filter", self->op_filter);
-	ms_write(MS_SYSFS "min_latency", self->min_latency);
-	ms_write(MS_ACTIVE, self->active);
-	ms_write(MS_SYSCTL, self->enable);
+	EXPECT_EQ(0, ms_settings_restore(&self->saved));
 }
 
 /* Malformed writes: refused whole, nothing injected, nothing counted. */
@@ -623,11 +531,11 @@ TEST_F(inject, malformed)
 		BAD("VADDR=0x1000\n"), BAD("vaddr==0x1000\n"),
 	};
 	static char big[64 * 1024 + 2];
-	struct counters before;
+	struct ms_counters before;
 	struct bad oversized = { big, sizeof(big) - 1 };
 	int i;
 
-	read_counters(&before);
+	ms_counters_read(&before);
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		EXPECT_EQ(-EINVAL, ms_write_bytes(MS_INJECT, bad[i].text,
 						  bad[i].len))
@@ -639,14 +547,15 @@ TEST_F(inject, malformed)
 					  oversized.len));
 	/* At the limit it is taken, and injects nothing. */
 	EXPECT_EQ(0, ms_write_bytes(MS_INJECT, big + 1, sizeof(big) - 2));
-	EXPECT_TRUE(moved_exactly(_metadata, "malformed", &before, -1));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, -1))
+		TH_LOG("malformed");
 	EXPECT_EQ(1, ms_pages_on_node(self->victim, 1, 1));
 }
 
 /* A zombie and a kernel thread have no mm: nothing is recorded. */
 TEST_F(inject, no_mm)
 {
-	struct counters before;
+	struct ms_counters before;
 	pid_t zombie = fork();
 	siginfo_t info;
 
@@ -655,16 +564,17 @@ TEST_F(inject, no_mm)
 		_exit(0);
 	/* Wait for the exit without reaping. */
 	ASSERT_EQ(0, waitid(P_PID, zombie, &info, WEXITED | WNOWAIT));
-	read_counters(&before);
-	EXPECT_EQ(0, inject("pid=%d vaddr=0x%lx paddr=0x%llx op=load count=8\n",
+	ms_counters_read(&before);
+	EXPECT_EQ(0, ms_inject("pid=%d vaddr=0x%lx paddr=0x%llx op=load count=8\n",
 			    zombie, (unsigned long)self->victim,
 			    self->victim_pa));
 	/* kthreadd */
-	EXPECT_EQ(0, inject("pid=2 vaddr=0x%lx paddr=0x%llx op=load count=8\n",
+	EXPECT_EQ(0, ms_inject("pid=2 vaddr=0x%lx paddr=0x%llx op=load count=8\n",
 			    (unsigned long)self->victim, self->victim_pa));
-	EXPECT_TRUE(moved_exactly(_metadata, "no mm", &before, -1));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, -1))
+		TH_LOG("no mm");
 	waitpid(zombie, NULL, 0);
-	EXPECT_EQ(-ESRCH, inject("pid=%d vaddr=0x1000\n", zombie));
+	EXPECT_EQ(-ESRCH, ms_inject("pid=%d vaddr=0x1000\n", zombie));
 	EXPECT_EQ(1, ms_pages_on_node(self->victim, 1, 1));
 }
 
@@ -678,49 +588,54 @@ TEST_F(inject, dropped_and_counted)
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned long victim = (unsigned long)self->victim;
 	unsigned long long pa = self->victim_pa;
-	struct counters before;
+	struct ms_counters before;
 
 	ASSERT_NE(MAP_FAILED, local);
 	memset(local, 1, self->page);
 	ASSERT_EQ(0, ms_move_to_node(local, 1, 0));
 
-	read_counters(&before);
+	ms_counters_read(&before);
 	/* Kernel addresses: no VMA. */
-	EXPECT_EQ(0, inject("vaddr=0xffff800080000000 paddr=0x%llx op=load\n", pa));
-	EXPECT_EQ(0, inject("vaddr=0xffffffffffffffff paddr=0x%llx op=store\n", pa));
-	EXPECT_TRUE(moved_exactly(_metadata, "kernel addresses", &before,
-				  SAMPLES, 2LL, QUEUED, 2LL, SKIP_UNMAPPED, 2LL,
-				  -1));
+	EXPECT_EQ(0, ms_inject("vaddr=0xffff800080000000 paddr=0x%llx op=load\n", pa));
+	EXPECT_EQ(0, ms_inject("vaddr=0xffffffffffffffff paddr=0x%llx op=store\n", pa));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before,
+				  VM_SAMPLES, 2LL, VM_QUEUED, 2LL, VM_SKIP_UNMAPPED, 2LL,
+				  -1))
+		TH_LOG("kernel addresses");
 
-	read_counters(&before);
+	ms_counters_read(&before);
 	/* Unmapped user addresses: the zero page and a hole. */
-	EXPECT_EQ(0, inject("vaddr=0x0 op=load\nvaddr=0x10000 paddr=0x%llx op=load\n", pa));
-	EXPECT_TRUE(moved_exactly(_metadata, "unmapped", &before, SAMPLES, 2LL,
-				  QUEUED, 2LL, SKIP_UNMAPPED, 2LL, -1));
+	EXPECT_EQ(0, ms_inject("vaddr=0x0 op=load\nvaddr=0x10000 paddr=0x%llx op=load\n", pa));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 2LL,
+				  VM_QUEUED, 2LL, VM_SKIP_UNMAPPED, 2LL, -1))
+		TH_LOG("unmapped");
 
-	read_counters(&before);
+	ms_counters_read(&before);
 	/* The victim with the PA of no frame, of another page, of the kernel. */
-	EXPECT_EQ(0, inject("vaddr=0x%lx paddr=0x800000000000 op=load\n", victim));
-	EXPECT_EQ(0, inject("vaddr=0x%lx paddr=0xffffffffffffffff op=load\n", victim));
-	EXPECT_EQ(0, inject("vaddr=0x%lx paddr=0x%llx op=load\n", victim,
+	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x800000000000 op=load\n", victim));
+	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0xffffffffffffffff op=load\n", victim));
+	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x%llx op=load\n", victim,
 			    ms_paddr_of(local)));
-	EXPECT_EQ(0, inject("vaddr=0x%lx paddr=0x0 op=load\n", victim));
-	EXPECT_TRUE(moved_exactly(_metadata, "wrong PA", &before, SAMPLES, 4LL,
-				  QUEUED, 4LL, SKIP_PADDR, 4LL, -1));
+	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x0 op=load\n", victim));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 4LL,
+				  VM_QUEUED, 4LL, VM_SKIP_PADDR, 4LL, -1))
+		TH_LOG("wrong PA");
 
-	read_counters(&before);
+	ms_counters_read(&before);
 	/* A branch target and a record with no data address. */
-	EXPECT_EQ(0, inject("vaddr=0x%lx paddr=0x%llx op=branch\n", victim, pa));
-	EXPECT_EQ(0, inject("paddr=0x%llx op=load\npc=0x%lx op=load\n", pa, victim));
-	EXPECT_TRUE(moved_exactly(_metadata, "no data address", &before,
-				  SAMPLES, 3LL, SKIP_INVALID, 3LL, -1));
+	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x%llx op=branch\n", victim, pa));
+	EXPECT_EQ(0, ms_inject("paddr=0x%llx op=load\npc=0x%lx op=load\n", pa, victim));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before,
+				  VM_SAMPLES, 3LL, VM_SKIP_INVALID, 3LL, -1))
+		TH_LOG("no data address");
 	EXPECT_EQ(1, ms_pages_on_node(self->victim, 1, 1));
 
 	/* The good sample, to show the victim could move all along. */
-	read_counters(&before);
-	EXPECT_EQ(0, inject("vaddr=0x%lx paddr=0x%llx op=load\n", victim, pa));
-	EXPECT_TRUE(moved_exactly(_metadata, "good sample", &before, SAMPLES, 1LL,
-				  QUEUED, 1LL, USED, 1LL, MIGRATED, 1LL, -1));
+	ms_counters_read(&before);
+	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x%llx op=load\n", victim, pa));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
+				  VM_QUEUED, 1LL, VM_USED, 1LL, VM_MIGRATED, 1LL, -1))
+		TH_LOG("good sample");
 	EXPECT_EQ(1, ms_pages_on_node(self->victim, 1, 0));
 	munmap(local, self->page);
 }
@@ -731,20 +646,21 @@ TEST_F(inject, dropped_and_counted)
  */
 TEST_F(inject, flood)
 {
-	struct counters before, after;
+	struct ms_counters before, after;
 	long long queued;
 
-	read_counters(&before);
-	EXPECT_EQ(0, inject("vaddr=0xffff800080000000 paddr=0x%llx op=load count=4096\n",
+	ms_counters_read(&before);
+	EXPECT_EQ(0, ms_inject("vaddr=0xffff800080000000 paddr=0x%llx op=load count=4096\n",
 			    self->victim_pa));
-	read_counters(&after);
-	queued = after.v[QUEUED] - before.v[QUEUED];
+	ms_counters_read(&after);
+	queued = after.v[VM_QUEUED] - before.v[VM_QUEUED];
 	ksft_print_msg("flood of 4096: %lld queued, %lld dropped by NUMA balancing\n",
-		       queued, after.v[NUMA_DROPPED] - before.v[NUMA_DROPPED]);
+		       queued, after.v[VM_NUMA_DROPPED] - before.v[VM_NUMA_DROPPED]);
 	EXPECT_GT(queued, 0);
-	EXPECT_TRUE(moved_exactly(_metadata, "flood", &before, SAMPLES, 4096LL,
-				  QUEUED, queued, SKIP_UNMAPPED, queued,
-				  NUMA_DROPPED, 4096 - queued, -1));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 4096LL,
+				  VM_QUEUED, queued, VM_SKIP_UNMAPPED, queued,
+				  VM_NUMA_DROPPED, 4096 - queued, -1))
+		TH_LOG("flood");
 	EXPECT_EQ(1, ms_pages_on_node(self->victim, 1, 1));
 }
 

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
@@ -144,29 +145,23 @@ TEST_F(prctl, threads_share)
 	EXPECT_EQ(PR_MEM_SAMPLING_ENABLE, ms_get_mode());
 }
 
+static int opt_out_and_in(void *arg)
+{
+	/* Opting out and back in needs no privilege. */
+	if (ms_set_mode(PR_MEM_SAMPLING_DISABLE) ||
+	    ms_get_mode() != PR_MEM_SAMPLING_DISABLE)
+		return 11;
+	if (ms_set_mode(PR_MEM_SAMPLING_ENABLE) ||
+	    ms_get_mode() != PR_MEM_SAMPLING_ENABLE)
+		return 12;
+	if (ms_set_mode(7) != -EINVAL)
+		return 13;
+	return 0;
+}
+
 TEST_F(prctl, non_root)
 {
-	int status;
-	pid_t pid = fork();
-
-	ASSERT_GE(pid, 0);
-	if (!pid) {
-		if (ms_become_nobody())
-			_exit(10);
-		/* Opting out and back in needs no privilege. */
-		if (ms_set_mode(PR_MEM_SAMPLING_DISABLE) ||
-		    ms_get_mode() != PR_MEM_SAMPLING_DISABLE)
-			_exit(11);
-		if (ms_set_mode(PR_MEM_SAMPLING_ENABLE) ||
-		    ms_get_mode() != PR_MEM_SAMPLING_ENABLE)
-			_exit(12);
-		if (ms_set_mode(7) != -EINVAL)
-			_exit(13);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, ms_run_as_nobody(opt_out_and_in, NULL));
 	/* The child's choice stayed in the child's process. */
 	EXPECT_EQ(self->saved, ms_get_mode());
 }

@@ -8,13 +8,11 @@
  */
 #define _GNU_SOURCE
 #include <sched.h>
-#include <time.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
 #include "mem_sampling_util.h"
 
-#define MS_STATS	MS_DEBUGFS "stats"
 #define ROUNDS		500
 
 struct stats {
@@ -32,15 +30,6 @@ static int read_stats(struct stats *s)
 		   &s->configures, &s->starts, &s->stops, &s->drains) != 4)
 		return -EINVAL;
 	return 0;
-}
-
-static int pin_to_cpu0(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
 }
 
 /*
@@ -61,7 +50,7 @@ static int ping_pong(int mode)
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		if (pin_to_cpu0() || (mode >= 0 && ms_set_mode(mode)))
+		if (ms_pin_to_cpu(0) || (mode >= 0 && ms_set_mode(mode)))
 			_exit(1);
 		for (i = 0; i < rounds; i++)
 			if (read(to_child[0], &c, 1) != 1 ||
@@ -69,7 +58,7 @@ static int ping_pong(int mode)
 				_exit(2);
 		_exit(0);
 	}
-	if (pin_to_cpu0() || (mode >= 0 && ms_set_mode(mode)))
+	if (ms_pin_to_cpu(0) || (mode >= 0 && ms_set_mode(mode)))
 		return -errno;
 	for (i = 0; i < rounds; i++)
 		if (write(to_child[1], &c, 1) != 1 ||
@@ -100,27 +89,24 @@ static int run_ping_pong(int mode)
 	return -WEXITSTATUS(status);
 }
 
+static const char * const sched_settings[] = { MS_SYSCTL, MS_ACTIVE, NULL };
+
 FIXTURE(sched) {
-	long saved_enable, saved_active;
+	struct ms_settings saved;
 };
 
 FIXTURE_SETUP(sched)
 {
 	if (access(MS_STATS, F_OK))
 		SKIP(return, "no %s: CONFIG_MEM_SAMPLING_TEST_PROVIDER off", MS_STATS);
-	self->saved_enable = ms_read_long(MS_SYSCTL);
-	self->saved_active = ms_read_long(MS_ACTIVE);
+	ASSERT_EQ(0, ms_settings_save(&self->saved, sched_settings));
 	ASSERT_EQ(0, ms_write(MS_ACTIVE, "1"));
 	ASSERT_EQ(0, ms_write(MS_SYSCTL, "1"));
 }
 
 FIXTURE_TEARDOWN(sched)
 {
-	char value[8];
-
-	snprintf(value, sizeof(value), "%ld", self->saved_enable);
-	ms_write(MS_SYSCTL, value);
-	ms_write(MS_ACTIVE, self->saved_active == 1 ? "1" : "0");
+	EXPECT_EQ(0, ms_settings_restore(&self->saved));
 }
 
 TEST_F(sched, retargets_at_every_switch)
@@ -184,22 +170,14 @@ TEST_F(sched, disable_stops_every_cpu)
 	EXPECT_GE(before.starts - after.starts, 1);
 }
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* Nanoseconds per round trip (two context switches) of ping_pong(). */
 static long long round_trip_ns(int mode)
 {
-	long long start = now_ns();
+	double start = ms_now();
 
 	if (run_ping_pong(mode))
 		return -1;
-	return (now_ns() - start) / rounds;
+	return (ms_now() - start) * 1e9 / rounds;
 }
 
 /*

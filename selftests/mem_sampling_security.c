@@ -17,11 +17,19 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -36,37 +44,6 @@
 #define SPE_PMU		"/sys/bus/event_source/devices/arm_spe_0/"
 #define SPE_DRIVER	"/sys/bus/platform/drivers/arm_spe_mem_sampling/"
 
-/* Exit codes of the children. */
-#define CHILD_OK	0
-#define CHILD_SETUP	100
-
-/*
- * Run @fn(@arg) in a child as NOBODY_UID; its result is the exit status
- * (0 is success), -1 if it did not exit within 30 s (it is killed).
- */
-static int as_nobody(int (*fn)(void *), void *arg)
-{
-	int status, i;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (ms_become_nobody())
-			_exit(CHILD_SETUP);
-		if (geteuid() != NOBODY_UID || !access("/root", W_OK))
-			_exit(CHILD_SETUP + 1);
-		_exit(fn(arg));
-	}
-	for (i = 0; i < 3000; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
 
 /* Open @path for writing: fails with EACCES or EPERM, as it should? */
 static bool cannot_open(const char *path, int flags)
@@ -141,10 +118,10 @@ static void test_sysctls(void)
 				continue;
 			}
 			t.root_fd = open(paths[i], O_WRONLY);
-			rc = as_nobody(try_sysctl, &t);
+			rc = ms_run_as_nobody(try_sysctl, &t);
 			close(t.root_fd);
 			if (rc || ms_read_long(paths[i]) != start) {
-				ksft_print_msg("%s from %d: child %d, now %ld\n",
+				ksft_print_msg("%s from %d: child %d, now %lld\n",
 					       paths[i], start, rc,
 					       ms_read_long(paths[i]));
 				ok = false;
@@ -222,7 +199,7 @@ static void test_sysfs(void)
 	list.nr = 0;
 	after.nr = 0;
 	list_files(&list, MS_SYSFS);
-	rc = as_nobody(try_sysfs, &list);
+	rc = ms_run_as_nobody(try_sysfs, &list);
 	list_files(&after, MS_SYSFS);
 	ok = !rc && list.nr >= 7 && after.nr == list.nr;
 	for (i = 0; ok && i < list.nr; i++) {
@@ -290,7 +267,7 @@ static void test_read_samples(void)
 		return;
 	}
 	tracepoint_id = ms_read_long(MS_EVENT "id");
-	rc = as_nobody(try_read_samples, NULL);
+	rc = ms_run_as_nobody(try_read_samples, NULL);
 	ksft_test_result(rc == 0,
 			 "samples: uid %d can read neither tracefs nor debugfs nor the tracepoint through perf (id %ld)\n",
 			 NOBODY_UID, tracepoint_id);
@@ -326,9 +303,9 @@ static int run_spe_record(bool as_root_without_caps, char *err, size_t len)
 				  SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
 				  SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0, 0) ||
 			    syscall(__NR_capset, &hdr, data))
-				_exit(CHILD_SETUP);
+				_exit(MS_NOBODY_SETUP);
 		} else if (ms_become_nobody()) {
-			_exit(CHILD_SETUP);
+			_exit(MS_NOBODY_SETUP);
 		}
 		execlp("spe-record", "spe-record", "-d", "1", (char *)NULL);
 		_exit(127);
@@ -375,9 +352,9 @@ static void test_spe_record(void)
 	ksft_print_msg("spe-record as uid %d: exit %d: %s", NOBODY_UID, rc, out);
 	ksft_print_msg("spe-record as uid 0 without capabilities: exit %d: %s",
 		       rc_root, out_root);
-	ok = rc > 0 && rc != CHILD_SETUP && strstr(out, "must be run as root");
+	ok = rc > 0 && rc != MS_NOBODY_SETUP && strstr(out, "must be run as root");
 	/* The kernel, not the tool, refuses the capability-less root. */
-	ok &= rc_root > 0 && rc_root != CHILD_SETUP && rc_root != 127 &&
+	ok &= rc_root > 0 && rc_root != MS_NOBODY_SETUP && rc_root != 127 &&
 	      strstr(out_root, "spe-record:") && !strstr(out_root, "vaddr");
 	ksft_test_result(ok, "spe-record: refused to uid %d and to uid 0 without capabilities\n",
 			 NOBODY_UID);
@@ -511,7 +488,7 @@ static void test_paddr(void)
 		t.pfn[i] = ms_paddr_of(t.buf + i * page) / page;
 	/* Root sees the frames; the child, whose buffer it is too, must not. */
 	ms_write(MS_SYSCTL, "1");
-	rc = as_nobody(try_pa, &t);
+	rc = ms_run_as_nobody(try_pa, &t);
 	ms_write(MS_SYSCTL, saved == 1 ? "1" : "0");
 	munmap(t.buf, BUF_PAGES * page);
 	ksft_test_result(rc == 0 && t.pfn[0],
@@ -539,7 +516,7 @@ static pid_t spawn_reporter(int mode, int *to, int *from, bool nobody)
 		close(in[1]);
 		close(out[0]);
 		if ((nobody && ms_become_nobody()) || ms_set_mode(mode))
-			_exit(CHILD_SETUP);
+			_exit(MS_NOBODY_SETUP);
 		while (read(in[0], &c, 1) == 1) {
 			if (c && ms_set_mode(c - 1))
 				c = -1;
@@ -606,7 +583,7 @@ static void test_other_processes(void)
 	}
 	ok = mode_of(to_user, from_user) == PR_MEM_SAMPLING_DISABLE &&
 	     mode_of(to_root, from_root) == PR_MEM_SAMPLING_DEFAULT;
-	rc = as_nobody(try_others, &o);
+	rc = ms_run_as_nobody(try_others, &o);
 	ok &= rc == 0;
 	ok &= mode_of(to_user, from_user) == PR_MEM_SAMPLING_DISABLE;
 	ok &= mode_of(to_root, from_root) == PR_MEM_SAMPLING_DEFAULT;

@@ -27,12 +27,21 @@
 #include <pthread.h>
 #include <stdarg.h>
 
-#include "mem_sampling_util.h"
-#include "spe_util.h"
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
-#define NUMAB_SYSCTL	"/proc/sys/kernel/numa_balancing"
-#define NUMAB_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing/"
-#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+#include "../kselftest.h"
+#include "spe_util.h"
 
 #define DEFAULT_SECONDS	90
 /* Generous: a debug kernel (KASAN, lockdep) is many times slower. */
@@ -101,7 +110,7 @@ static bool stopping(void)
 
 static void beat(enum actor a)
 {
-	sh->beat[a] = now();
+	sh->beat[a] = ms_now();
 }
 
 static void failed(enum actor a, const char *fmt, ...)
@@ -118,10 +127,10 @@ static void failed(enum actor a, const char *fmt, ...)
 /* Write, timing it: the longest write of each actor is reported. */
 static int timed_write(enum actor a, const char *path, const char *value)
 {
-	double t = now();
+	double t = ms_now();
 	int err = ms_write(path, value);
 
-	t = now() - t;
+	t = ms_now() - t;
 	if (t > sh->slowest[a])
 		sh->slowest[a] = t;
 	if (err)
@@ -145,7 +154,7 @@ static void workload(enum actor a, int cpu)
 		char *buf = mmap(NULL, WORK_PAGES * page_size,
 				 PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		double end = now() + 2;
+		double end = ms_now() + 2;
 		int i, round = 0, home = 0, node;
 
 		if (buf == MAP_FAILED) {
@@ -156,7 +165,7 @@ static void workload(enum actor a, int cpu)
 		memset(buf, 1, WORK_PAGES * page_size);
 		if (ms_move_to_node(buf, WORK_PAGES, 1))
 			failed(a, "move_pages to node 1");
-		while (now() < end && !stopping()) {
+		while (ms_now() < end && !stopping()) {
 			for (i = 0; i < WORK_PAGES; i++)
 				buf[(long)i * page_size + (round & 63) * 64]++;
 			if (++round % 64)
@@ -242,7 +251,7 @@ static void perf_sessions(int type, long long period)
 		struct spe_session s;
 		long hotplugging;
 		size_t bytes;
-		double t = now();
+		double t = ms_now();
 		int err, cpu = i % 2;
 
 		/* On this task, while it strides. */
@@ -298,7 +307,7 @@ static void perf_sessions(int type, long long period)
 			session_close(&s);
 			sh->cpu_sessions++;
 		}
-		t = now() - t;
+		t = ms_now() - t;
 		if (t > sh->slowest[PERF])
 			sh->slowest[PERF] = t;
 		sh->cycles[PERF]++;
@@ -349,9 +358,9 @@ static void forker(void)
 		sh->forks++;
 		if (i % 4 == 0)
 			sh->execs++;
-		deadline = now() + CHILD_SECONDS;
+		deadline = ms_now() + CHILD_SECONDS;
 		while (waitpid(pid, &status, WNOHANG) != pid) {
-			if (now() > deadline) {
+			if (ms_now() > deadline) {
 				sh->children_hung++;
 				failed(FORKER, "child %d not done in %d s", pid,
 				       CHILD_SECONDS);
@@ -455,7 +464,7 @@ static pid_t start_actor(enum actor a, int type, long long min_interval,
 	beat(a);
 	switch (a) {
 	case PINNED_WORKLOAD:
-		pin_to_cpu(0);
+		ms_pin_to_cpu(0);
 		workload(a, 0);
 		break;
 	case ROAMING_WORKLOAD:
@@ -486,55 +495,8 @@ static pid_t start_actor(enum actor a, int type, long long min_interval,
 
 /* ------------------------------------------------------------ counters */
 
-enum counter {
-	SAMPLES, DROPPED, TRUNCATED, TRACE_HANDLED, NUMA_HANDLED, QUEUED,
-	NUMA_DROPPED, USED, LOCAL, MIGRATED, THP, FAILED, SKIP_INVALID,
-	SKIP_STALE, SKIP_LOCKED, SKIP_UNMAPPED, SKIP_VMA, SKIP_FOLIO,
-	SKIP_PADDR, SKIP_HINTED, SCANS_REPLACED, HINT_FAULTS, PTE_UPDATES,
-	NUMA_PAGES_MIGRATED, NR_COUNTERS
-};
-
-static const char * const counter_names[NR_COUNTERS] = {
-	"mem_sampling_samples", "mem_sampling_dropped",
-	"mem_sampling_truncated", "mem_sampling_trace_handled",
-	"mem_sampling_numa_handled", "numa_sampling_samples_queued",
-	"numa_sampling_samples_dropped", "numa_sampling_samples_used",
-	"numa_sampling_samples_local", "numa_sampling_pages_migrated",
-	"numa_sampling_thp_migrated", "numa_sampling_migrate_failed",
-	"numa_sampling_skip_invalid", "numa_sampling_skip_stale",
-	"numa_sampling_skip_locked", "numa_sampling_skip_unmapped",
-	"numa_sampling_skip_vma", "numa_sampling_skip_folio",
-	"numa_sampling_skip_paddr", "numa_sampling_skip_hinted",
-	"numa_sampling_scans_replaced", "numa_hint_faults", "numa_pte_updates",
-	"numa_pages_migrated",
-};
-
-struct counters {
-	long long v[NR_COUNTERS];
-};
-
-/* All of them from one read of /proc/vmstat. */
-static int read_counters(struct counters *c)
-{
-	char name[64];
-	long long value;
-	int i, found = 0;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -errno;
-	while (fscanf(f, "%63s %lld", name, &value) == 2)
-		for (i = 0; i < NR_COUNTERS; i++)
-			if (!strcmp(name, counter_names[i])) {
-				c->v[i] = value;
-				found++;
-			}
-	fclose(f);
-	return found == NR_COUNTERS ? 0 : -ENOENT;
-}
-
-static long long delta(const struct counters *a, const struct counters *b,
-		       enum counter i)
+static long long delta(const struct ms_counters *a,
+		       const struct ms_counters *b, enum ms_counter i)
 {
 	return b->v[i] - a->v[i];
 }
@@ -565,47 +527,16 @@ static const char * const saved_paths[] = {
 	MS_SYSFS "buffer_size", MS_SYSFS "min_latency", MS_SYSFS "op_filter",
 	MS_SYSFS "paddr", MS_SYSFS "opt_in", CPU1_ONLINE,
 	NUMAB_DEBUGFS "scan_delay_ms", NUMAB_DEBUGFS "scan_period_min_ms",
+	NULL,
 };
 
-#define NR_SAVED	ARRAY_SIZE(saved_paths)
-
-static char saved[NR_SAVED][64];
-
-static void save_settings(void)
-{
-	size_t i;
-
-	for (i = 0; i < NR_SAVED; i++)
-		if (ms_read(saved_paths[i], saved[i], sizeof(saved[i])))
-			saved[i][0] = '\0';
-}
+static struct ms_settings saved;
 
 /* Put back what the test found; false if a value did not come back. */
 static bool restore_settings(void)
 {
-	bool ok = true;
-	char now_value[64];
-	size_t i;
-
 	ms_write(CPU1_ONLINE, "1");
-	/* Sampling off first, so the tunables apply without it. */
-	ms_write(MS_SYSCTL, "0");
-	for (i = 1; i < NR_SAVED; i++)
-		if (saved[i][0])
-			ms_write(saved_paths[i], saved[i]);
-	if (saved[0][0])
-		ms_write(saved_paths[0], saved[0]);
-	for (i = 0; i < NR_SAVED; i++) {
-		if (!saved[i][0])
-			continue;
-		if (ms_read(saved_paths[i], now_value, sizeof(now_value)) ||
-		    strcmp(now_value, saved[i])) {
-			ksft_print_msg("%s is %s, was %s\n", saved_paths[i],
-				       now_value, saved[i]);
-			ok = false;
-		}
-	}
-	return ok;
+	return !ms_settings_restore(&saved);
 }
 
 /* Sample mode as the demo uses it, scanning fast so both modes show. */
@@ -634,42 +565,42 @@ static int sample_mode(void)
  */
 static int fresh_process(void)
 {
-	struct counters before, after;
+	struct ms_counters before, after;
 	double start, took = -1;
 	char *buf;
 	int i, round = 0, home = 0;
 
-	pin_to_cpu(0);
+	ms_pin_to_cpu(0);
 	buf = mmap(NULL, WORK_PAGES * page_size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
 		return 2;
 	madvise(buf, WORK_PAGES * page_size, MADV_NOHUGEPAGE);
 	memset(buf, 1, WORK_PAGES * page_size);
-	if (ms_move_to_node(buf, WORK_PAGES, 1) || read_counters(&before))
+	if (ms_move_to_node(buf, WORK_PAGES, 1) || ms_counters_read(&before))
 		return 2;
-	start = now();
-	while (now() - start < 30) {
+	start = ms_now();
+	while (ms_now() - start < 30) {
 		for (i = 0; i < WORK_PAGES; i++)
 			buf[(long)i * page_size + (round & 63) * 64]++;
 		if (++round % 16)
 			continue;
 		home = ms_pages_on_node(buf, WORK_PAGES, 0);
 		if (home == WORK_PAGES) {
-			took = now() - start;
+			took = ms_now() - start;
 			break;
 		}
 	}
-	read_counters(&after);
+	ms_counters_read(&after);
 	ksft_print_msg(FRESH_FORMAT,
-		       home, WORK_PAGES, took < 0 ? now() - start : took,
-		       delta(&before, &after, MIGRATED),
-		       delta(&before, &after, HINT_FAULTS),
-		       delta(&before, &after, PTE_UPDATES),
-		       delta(&before, &after, USED));
-	return home == WORK_PAGES && delta(&before, &after, MIGRATED) > 0 &&
-	       !delta(&before, &after, HINT_FAULTS) &&
-	       !delta(&before, &after, PTE_UPDATES) ? 0 : 1;
+		       home, WORK_PAGES, took < 0 ? ms_now() - start : took,
+		       delta(&before, &after, VM_MIGRATED),
+		       delta(&before, &after, VM_HINT_FAULTS),
+		       delta(&before, &after, VM_PTE_UPDATES),
+		       delta(&before, &after, VM_USED));
+	return home == WORK_PAGES && delta(&before, &after, VM_MIGRATED) > 0 &&
+	       !delta(&before, &after, VM_HINT_FAULTS) &&
+	       !delta(&before, &after, VM_PTE_UPDATES) ? 0 : 1;
 }
 
 /*
@@ -707,7 +638,7 @@ static bool perf_works(int type, long long period, const char *outdir)
 	char path[PATH_MAX];
 	pid_t strider;
 
-	pin_to_cpu(0);
+	ms_pin_to_cpu(0);
 	if (!session_open(&s, type, 0, -1, period)) {
 		ioctl(s.fd, PERF_EVENT_IOC_ENABLE, 0);
 		stride(buf, STRIDE_SIZE, 50);
@@ -722,7 +653,7 @@ static bool perf_works(int type, long long period, const char *outdir)
 	fflush(stdout);
 	strider = fork();
 	if (!strider) {
-		pin_to_cpu(1);
+		ms_pin_to_cpu(1);
 		for (;;)
 			stride(buf, STRIDE_SIZE, 1);
 	}
@@ -747,14 +678,16 @@ static bool perf_works(int type, long long period, const char *outdir)
 
 /* ------------------------------------------------------------ main */
 
-static bool check_relations(const struct counters *a, const struct counters *b,
-			    const long long *spe_a, const long long *spe_b)
+static bool check_relations(const struct ms_counters *a,
+			    const struct ms_counters *b,
+			    const long long *spe_a, const long long *spe_b,
+			    long long pages_migrated)
 {
 	long long skips = 0, records = spe_b[RECORDS] - spe_a[RECORDS];
 	bool ok = true;
 	int i;
 
-	for (i = SKIP_STALE; i <= SKIP_HINTED; i++)
+	for (i = VM_SKIP_STALE; i <= VM_SKIP_HINTED; i++)
 		skips += delta(a, b, i);
 #define RELATION(cond) do {						\
 		if (!(cond)) {						\
@@ -762,23 +695,21 @@ static bool check_relations(const struct counters *a, const struct counters *b,
 			ok = false;					\
 		}							\
 	} while (0)
-	/* Both counted together for every queued sample. */
-	RELATION(delta(a, b, NUMA_HANDLED) == delta(a, b, QUEUED));
 	/* Samples did move pages while everything else went on. */
-	RELATION(delta(a, b, MIGRATED) > 0);
+	RELATION(delta(a, b, VM_MIGRATED) > 0);
 	/* Every queued sample is used or skipped at most once. */
-	RELATION(delta(a, b, USED) + skips <= delta(a, b, QUEUED));
-	RELATION(delta(a, b, LOCAL) <= delta(a, b, USED));
-	RELATION(delta(a, b, FAILED) <= delta(a, b, USED));
-	RELATION(delta(a, b, THP) * 512 <= delta(a, b, MIGRATED));
-	RELATION(delta(a, b, MIGRATED) <= delta(a, b, USED) * 512);
+	RELATION(delta(a, b, VM_USED) + skips <= delta(a, b, VM_QUEUED));
+	RELATION(delta(a, b, VM_LOCAL) <= delta(a, b, VM_USED));
+	RELATION(delta(a, b, VM_FAILED) <= delta(a, b, VM_USED));
+	RELATION(delta(a, b, VM_THP) * 512 <= delta(a, b, VM_MIGRATED));
+	RELATION(delta(a, b, VM_MIGRATED) <= delta(a, b, VM_USED) * 512);
 	/* Consumers see only what the core dispatched. */
-	RELATION(delta(a, b, QUEUED) + delta(a, b, SKIP_INVALID) +
-		 delta(a, b, NUMA_DROPPED) <= delta(a, b, SAMPLES));
-	RELATION(delta(a, b, TRACE_HANDLED) <= delta(a, b, SAMPLES));
+	RELATION(delta(a, b, VM_QUEUED) + delta(a, b, VM_SKIP_INVALID) +
+		 delta(a, b, VM_NUMA_DROPPED) <= delta(a, b, VM_SAMPLES));
+	RELATION(delta(a, b, VM_TRACE_HANDLED) <= delta(a, b, VM_SAMPLES));
 	/* The driver's records are dispatched or dropped by the core. */
-	RELATION(delta(a, b, SAMPLES) <= records);
-	RELATION(records <= delta(a, b, SAMPLES) + delta(a, b, DROPPED));
+	RELATION(delta(a, b, VM_SAMPLES) <= records);
+	RELATION(records <= delta(a, b, VM_SAMPLES) + delta(a, b, VM_DROPPED));
 	RELATION(spe_b[PAUSES] == spe_b[RESUMES]);
 	RELATION(spe_b[FAULTS] == spe_a[FAULTS]);
 	RELATION(spe_b[FOREIGN] == spe_a[FOREIGN]);
@@ -786,22 +717,23 @@ static bool check_relations(const struct counters *a, const struct counters *b,
 	ksft_print_msg(DRIVER_FORMAT,
 		       records, spe_b[SPE_TRUNCATED] - spe_a[SPE_TRUNCATED],
 		       spe_b[SPE_DROPPED] - spe_a[SPE_DROPPED],
-		       spe_b[PAUSES] - spe_a[PAUSES], delta(a, b, SAMPLES),
-		       delta(a, b, DROPPED), delta(a, b, TRUNCATED));
+		       spe_b[PAUSES] - spe_a[PAUSES], delta(a, b, VM_SAMPLES),
+		       delta(a, b, VM_DROPPED), delta(a, b, VM_TRUNCATED));
 	ksft_print_msg(NUMA_FORMAT,
-		       delta(a, b, QUEUED), delta(a, b, NUMA_DROPPED),
-		       delta(a, b, USED), delta(a, b, LOCAL),
-		       delta(a, b, MIGRATED), delta(a, b, FAILED), skips,
-		       delta(a, b, SKIP_INVALID), delta(a, b, HINT_FAULTS),
-		       delta(a, b, NUMA_PAGES_MIGRATED));
+		       delta(a, b, VM_QUEUED), delta(a, b, VM_NUMA_DROPPED),
+		       delta(a, b, VM_USED), delta(a, b, VM_LOCAL),
+		       delta(a, b, VM_MIGRATED), delta(a, b, VM_FAILED), skips,
+		       delta(a, b, VM_SKIP_INVALID), delta(a, b, VM_HINT_FAULTS),
+		       pages_migrated);
 	return ok;
 }
 
 int main(int argc, char **argv)
 {
-	struct counters start, last, cur;
+	struct ms_counters start, last, cur;
 	long long spe_start[NR_SPE], spe_end[NR_SPE], min_interval;
-	const char *why = spe_unavailable(), *outbox = getenv("OUTBOX");
+	long long pages_migrated;
+	const char *why, *outbox = getenv("OUTBOX");
 	double seconds = DEFAULT_SECONDS, t0, deadline;
 	int a, type, alive, stalled = 0, hung = 0, reads = 0, went_down = 0;
 	pid_t pids[NR_ACTORS];
@@ -816,13 +748,11 @@ int main(int argc, char **argv)
 		return fresh_process();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ksft_print_header();
+	why = spe_perf_unavailable(&type);
 	if (why)
 		ksft_exit_skip("%s\n", why);
-	type = spe_pmu_type();
-	if (type < 0)
-		ksft_exit_skip("no arm_spe perf PMU (CONFIG_ARM_SPE_PMU off?)\n");
 	if (access(MS_NUMA_SYSCTL, F_OK) || access(CPU1_ONLINE, W_OK) ||
-	    access("/sys/devices/system/node/node1", F_OK))
+	    access(NODE1_DIR, F_OK))
 		ksft_exit_skip("needs NUMA balancing from samples, 2 nodes, CPU 1 hotplug\n");
 	if (getenv("STRESS_SECONDS"))
 		seconds = atof(getenv("STRESS_SECONDS"));
@@ -837,50 +767,51 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
 	ksft_set_plan(7);
 
-	save_settings();
+	ms_settings_save(&saved, saved_paths);
 	min_interval = spe_read("caps/min_interval");
-	read_str(MS_SYSFS "caps/flags", flags, sizeof(flags));
+	ms_read(MS_SYSFS "caps/flags", flags, sizeof(flags));
 	/*
 	 * Both ends are read quiet (sampling off: every record decoded is
 	 * dispatched); a driver record decoded but not yet dispatched at
 	 * the start would count as a core sample without a driver record.
 	 */
 	ms_write(MS_SYSCTL, "0");
-	if (read_counters(&start))
+	if (ms_counters_read(&start))
 		ksft_exit_fail_msg("missing /proc/vmstat counters\n");
 	read_spe(spe_start);
+	pages_migrated = ms_vmstat("numa_pages_migrated");
 	last = start;
 	if (sample_mode())
 		ksft_exit_fail_msg("cannot switch to sample mode\n");
 
-	t0 = now();
+	t0 = ms_now();
 	for (a = 0; a < NR_ACTORS; a++)
 		pids[a] = start_actor(a, type, min_interval, flags);
-	while (now() - t0 < seconds) {
+	while (ms_now() - t0 < seconds) {
 		usleep(500000);
-		if (!read_counters(&cur)) {
+		if (!ms_counters_read(&cur)) {
 			int i;
 
 			reads++;
-			for (i = 0; i < NR_COUNTERS; i++)
+			for (i = 0; i < VM_NR_COUNTERS; i++)
 				if (cur.v[i] < last.v[i]) {
 					ksft_print_msg("%s went down: %lld -> %lld\n",
-						       counter_names[i],
+						       ms_counter_names[i],
 						       last.v[i], cur.v[i]);
 					went_down++;
 				}
 			last = cur;
 		}
 		for (a = 0; a < NR_ACTORS; a++)
-			if (now() - sh->beat[a] > STALL_SECONDS) {
+			if (ms_now() - sh->beat[a] > STALL_SECONDS) {
 				ksft_print_msg("%s: no progress for %d s\n",
 					       actor_names[a], STALL_SECONDS);
-				sh->beat[a] = now();
+				sh->beat[a] = ms_now();
 				stalled++;
 			}
 	}
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
-	deadline = now() + REAP_SECONDS;
+	deadline = ms_now() + REAP_SECONDS;
 	do {
 		alive = 0;
 		for (a = 0; a < NR_ACTORS; a++) {
@@ -893,7 +824,7 @@ int main(int argc, char **argv)
 		}
 		if (alive)
 			usleep(20000);
-	} while (alive && now() < deadline);
+	} while (alive && ms_now() < deadline);
 	for (a = 0; a < NR_ACTORS; a++) {
 		if (!pids[a])
 			continue;
@@ -906,7 +837,7 @@ int main(int argc, char **argv)
 		if (pids[a] && waitpid(pids[a], NULL, 0) != pids[a])
 			hung++;
 	ksft_print_msg("%.0f s of stress, actors ended %.1f s after the stop\n",
-		       seconds, now() - t0 - seconds);
+		       seconds, ms_now() - t0 - seconds);
 	for (a = 0; a < NR_ACTORS; a++) {
 		ksft_print_msg("%-22s %6ld cycles, %ld errors, slowest %.3f s%s%s\n",
 			       actor_names[a], sh->cycles[a], sh->errors[a],
@@ -936,9 +867,11 @@ int main(int argc, char **argv)
 	ms_write(MS_NUMA_SYSCTL, "0");
 	ms_write(MS_SYSCTL, "0");
 	ms_write(CPU1_ONLINE, "1");
-	read_counters(&cur);
+	ms_counters_read(&cur);
 	read_spe(spe_end);
-	ksft_test_result(check_relations(&start, &cur, spe_start, spe_end),
+	pages_migrated = ms_vmstat("numa_pages_migrated") - pages_migrated;
+	ksft_test_result(check_relations(&start, &cur, spe_start, spe_end,
+					 pages_migrated),
 			 "counters: the core's, NUMA balancing's and the driver's agree\n");
 	ksft_test_result(restore_settings(), "settings: all restored\n");
 

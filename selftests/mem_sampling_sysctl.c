@@ -59,8 +59,11 @@ static int write_interval(void)
 	return ms_write(MS_SYSFS "interval", "4096");
 }
 
+static const char * const sysctl_settings[] = { MS_SYSCTL, MS_ACTIVE, NULL };
+
 FIXTURE(sysctl) {
-	long saved;
+	struct ms_settings saved;
+	long saved_enable;
 	long saved_active;
 	char provider[64];
 };
@@ -69,22 +72,18 @@ FIXTURE_SETUP(sysctl)
 {
 	if (access(MS_SYSCTL, F_OK))
 		SKIP(return, "no %s: CONFIG_MEM_SAMPLING off", MS_SYSCTL);
-	self->saved = ms_read_long(MS_SYSCTL);
-	ASSERT_GE(self->saved, 0);
+	self->saved_enable = ms_read_long(MS_SYSCTL);
+	ASSERT_GE(self->saved_enable, 0);
 	self->saved_active = access(MS_ACTIVE, F_OK) ? -1 :
 			     ms_read_long(MS_ACTIVE);
 	ASSERT_EQ(0, ms_read(MS_SYSFS "provider", self->provider,
 			     sizeof(self->provider)));
+	ASSERT_EQ(0, ms_settings_save(&self->saved, sysctl_settings));
 }
 
 FIXTURE_TEARDOWN(sysctl)
 {
-	char value[4];
-
-	if (self->saved_active >= 0)
-		ms_write(MS_ACTIVE, self->saved_active ? "1" : "0");
-	snprintf(value, sizeof(value), "%ld", self->saved);
-	ms_write(MS_SYSCTL, value);
+	EXPECT_EQ(0, ms_settings_restore(&self->saved));
 }
 
 /* Off by default; mem_sampling=on|off on the command line sets it. */
@@ -93,7 +92,7 @@ TEST_F(sysctl, boot_value)
 	char cmdline[4096];
 
 	ASSERT_EQ(0, ms_read("/proc/cmdline", cmdline, sizeof(cmdline)));
-	EXPECT_EQ(strstr(cmdline, "mem_sampling=on") ? 1 : 0, self->saved);
+	EXPECT_EQ(strstr(cmdline, "mem_sampling=on") ? 1 : 0, self->saved_enable);
 }
 
 TEST_F(sysctl, enable_disable)
@@ -160,9 +159,13 @@ TEST_F(sysctl, no_provider)
 	EXPECT_EQ(0, ms_write(MS_SYSCTL, "1"));
 }
 
+static const char * const tunables_settings[] = {
+	MS_SYSFS "interval", MS_SYSFS "min_latency", MS_SYSFS "op_filter",
+	MS_SYSFS "buffer_size", MS_SYSFS "paddr", NULL,
+};
+
 FIXTURE(tunables) {
-	char interval[32], min_latency[32], op_filter[32], buffer_size[32];
-	char paddr[8];
+	struct ms_settings saved;
 	long min_interval, max_interval, max_latency;
 };
 
@@ -175,11 +178,7 @@ FIXTURE_SETUP(tunables)
 	ASSERT_EQ(0, ms_read(MS_SYSFS "provider", provider, sizeof(provider)));
 	if (!strcmp(provider, "none"))
 		SKIP(return, "no provider: nothing to check against");
-	ASSERT_EQ(0, ms_read(MS_SYSFS "interval", self->interval, 32));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "min_latency", self->min_latency, 32));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "op_filter", self->op_filter, 32));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "buffer_size", self->buffer_size, 32));
-	ASSERT_EQ(0, ms_read(MS_SYSFS "paddr", self->paddr, 8));
+	ASSERT_EQ(0, ms_settings_save(&self->saved, tunables_settings));
 	self->min_interval = ms_read_long(MS_SYSFS "caps/min_interval");
 	self->max_interval = ms_read_long(MS_SYSFS "caps/max_interval");
 	self->max_latency = ms_read_long(MS_SYSFS "caps/max_latency_filter");
@@ -189,11 +188,7 @@ FIXTURE_SETUP(tunables)
 
 FIXTURE_TEARDOWN(tunables)
 {
-	ms_write(MS_SYSFS "interval", self->interval);
-	ms_write(MS_SYSFS "min_latency", self->min_latency);
-	ms_write(MS_SYSFS "op_filter", self->op_filter);
-	ms_write(MS_SYSFS "buffer_size", self->buffer_size);
-	ms_write(MS_SYSFS "paddr", self->paddr);
+	EXPECT_EQ(0, ms_settings_restore(&self->saved));
 }
 
 TEST_F(tunables, interval)

@@ -8,6 +8,18 @@
  * samples in flight, 1000 enable/disable cycles and CPU hotplug while
  * sampling leave no splat and consistent counters.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "../kselftest.h"
 #include "spe_util.h"
 
 #define ATTR_SIZE	(4UL << 20)
@@ -37,10 +49,10 @@ static pid_t spawn_strider(unsigned long base, size_t size, int cpu,
 	if (pid)
 		return pid;
 	if (cpu >= 0)
-		pin_to_cpu(cpu);
+		ms_pin_to_cpu(cpu);
 	buf = map_buffer(base, size);
 	if (pagemap)
-		read_pagemap(base, size, sh->pfns_before);
+		ms_pagemap(base, size, sh->pfns_before);
 	__atomic_fetch_add(&sh->ready, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
 		usleep(1000);
@@ -50,7 +62,7 @@ static pid_t spawn_strider(unsigned long base, size_t size, int cpu,
 		for (;;)
 			stride(buf, size, 1);
 	if (pagemap)
-		read_pagemap(base, size, sh->pfns_after);
+		ms_pagemap(base, size, sh->pfns_after);
 	_exit(0);
 }
 
@@ -80,13 +92,13 @@ static void test_probe(void)
 	char path[PATH_MAX], buf[256];
 
 	snprintf(path, sizeof(path), "%s/cpumask", spe_dir());
-	if (read_str(path, buf, sizeof(buf)) || !buf[0]) {
+	if (ms_read(path, buf, sizeof(buf)) || !buf[0]) {
 		ksft_test_result_fail("probe: no cpumask\n");
 		return;
 	}
-	if (spe_read("caps/min_interval") != ms_read("caps/min_interval")) {
+	if (spe_read("caps/min_interval") != ms_read_long(MS_SYSFS "caps/min_interval")) {
 		ksft_test_result_fail("probe: core's min_interval %lld != driver's %lld\n",
-				      ms_read("caps/min_interval"),
+				      ms_read_long(MS_SYSFS "caps/min_interval"),
 				      spe_read("caps/min_interval"));
 		return;
 	}
@@ -98,11 +110,11 @@ static void test_probe(void)
 
 static void test_enable(void)
 {
-	int err = ms_enable(true);
+	int err = ms_write(MS_SYSCTL, "1");
 
-	if (err || read_ll(MS_ENABLE) != 1) {
+	if (err || ms_read_long(MS_SYSCTL) != 1) {
 		ksft_test_result_fail("enable: %s, reads %lld\n", strerror(-err),
-				      read_ll(MS_ENABLE));
+				      ms_read_long(MS_SYSCTL));
 		return;
 	}
 	ksft_test_result_pass("enable: kernel.mem_sampling_enable=1\n");
@@ -121,7 +133,7 @@ static bool in(unsigned long long va, unsigned long base, size_t size)
 	return va >= base && va < base + size;
 }
 
-static void count_attr(const struct trace_rec *r, void *arg)
+static void count_attr(const struct ms_trace_record *r, void *arg)
 {
 	struct attr_count *c = arg;
 	bool va = r->flags & REC_VADDR_VALID;
@@ -162,18 +174,18 @@ static void test_attribution(void)
 	long long foreign = spe_read("stats/foreign");
 	bool ok;
 
-	ms_write("interval", 4096 > min_interval ? 4096 : min_interval);
+	ms_write_long(MS_SYSFS "interval", 4096 > min_interval ? 4096 : min_interval);
 	reset_shared();
-	trace_clear();
+	ms_trace_clear();
 	/* Both on CPU 0: every switch between them is a retarget. */
 	c.strider = spawn_strider(STRIDER_BASE, ATTR_SIZE, 0, 2.0, true);
 	c.other = spawn_strider(OTHER_BASE, ATTR_SIZE, 0, 2.0, false);
 	start_children(2);
-	trace_on(true);
+	ms_trace_on(true);
 	wait_child(c.strider);
 	wait_child(c.other);
-	trace_on(false);
-	trace_for_each(count_attr, &c);
+	ms_trace_on(false);
+	ms_trace_for_each_record(count_attr, &c);
 
 	ksft_print_msg("strider %d: %ld recs, VA %ld: %ld own %ld other's, PA %ld/%ld, tid %ld\n",
 		       c.strider, c.s_total, c.s_va, c.s_in, c.s_in_other,
@@ -192,49 +204,34 @@ static void test_attribution(void)
 
 /* ------------------------------------------------------------ rate */
 
-struct rate_count {
-	int pid;
-	long n;
-};
-
-static void count_pid(const struct trace_rec *r, void *arg)
-{
-	struct rate_count *c = arg;
-
-	c->n += r->pid == c->pid;
-}
-
 /* Records of a fixed amount of work at @interval. */
 static long records_at(long long interval)
 {
-	struct rate_count c = { 0 };
 	__u64 *buf;
 	pid_t pid;
 
-	if (ms_write("interval", interval))
+	if (ms_write_long(MS_SYSFS "interval", interval))
 		return -1;
-	trace_clear();
-	trace_on(true);
+	ms_trace_clear();
+	ms_trace_on(true);
 	pid = fork();
 	if (!pid) {
-		pin_to_cpu(1 % sysconf(_SC_NPROCESSORS_ONLN));
+		ms_pin_to_cpu(1 % sysconf(_SC_NPROCESSORS_ONLN));
 		buf = map_buffer(STRIDER_BASE, RATE_SIZE);
 		stride(buf, RATE_SIZE, RATE_PASSES);
 		/*
 		 * Sleep once before exiting: switching out drains the
 		 * buffer while tracing is on.  The drain at the final
 		 * switch of exit comes after the parent has been woken,
-		 * and may lose the race with trace_on(false) below (it
-		 * did on the debug kernel).
+		 * and can lose the race with ms_trace_on(false) below
+		 * (the debug kernel is slow enough for that).
 		 */
 		usleep(1000);
 		_exit(0);
 	}
 	wait_child(pid);
-	trace_on(false);
-	c.pid = pid;
-	trace_for_each(count_pid, &c);
-	return c.n;
+	ms_trace_on(false);
+	return ms_trace_records_of(pid);
 }
 
 static void test_interval_rate(void)
@@ -271,10 +268,10 @@ static bool refused(const char *file, const char *val, int err)
 	char path[PATH_MAX], before[64], after[64];
 	int ret;
 
-	snprintf(path, sizeof(path), MS_SYSFS "/%s", file);
-	read_str(path, before, sizeof(before));
-	ret = write_str(path, val);
-	read_str(path, after, sizeof(after));
+	snprintf(path, sizeof(path), MS_SYSFS "%s", file);
+	ms_read(path, before, sizeof(before));
+	ret = ms_write(path, val);
+	ms_read(path, after, sizeof(after));
 	if (ret != -err || strcmp(before, after)) {
 		ksft_print_msg("%s=%s: got %d (%s), wanted %d; %s -> %s\n",
 			       file, val, ret, strerror(-ret), -err, before,
@@ -286,9 +283,9 @@ static bool refused(const char *file, const char *val, int err)
 
 static void test_tunables(void)
 {
-	long long max_buf = ms_read("caps/max_buffer_size");
-	long long min_buf = ms_read("caps/min_buffer_size");
-	long long buffer = ms_read("buffer_size");
+	long long max_buf = ms_read_long(MS_SYSFS "caps/max_buffer_size");
+	long long min_buf = ms_read_long(MS_SYSFS "caps/min_buffer_size");
+	long long buffer = ms_read_long(MS_SYSFS "buffer_size");
 	long long vm_before, vm_after;
 	char val[32];
 	bool ok = true;
@@ -304,7 +301,7 @@ static void test_tunables(void)
 	snprintf(val, sizeof(val), "%lld", min_buf - 1);
 	ok &= refused("buffer_size", val, EINVAL);
 	snprintf(val, sizeof(val), "%lld",
-		 ms_read("caps/max_latency_filter") + 1);
+		 ms_read_long(MS_SYSFS "caps/max_latency_filter") + 1);
 	ok &= refused("min_latency", val, EINVAL);
 	ok &= refused("op_filter", "branches", EINVAL);
 
@@ -319,13 +316,13 @@ static void test_tunables(void)
 	ok &= WIFEXITED(status) && !WEXITSTATUS(status);
 
 	/* A good value is taken. */
-	ok &= !ms_write("interval", 8192) && ms_read("interval") == 8192;
+	ok &= !ms_write_long(MS_SYSFS "interval", 8192) && ms_read_long(MS_SYSFS "interval") == 8192;
 
 	/* Resizing the per-CPU buffers leaks nothing. */
 	vm_before = vmalloc_used_kb();
 	for (i = 0; i < 20; i++) {
-		ok &= !ms_write("buffer_size", buffer * 2);
-		ok &= !ms_write("buffer_size", buffer);
+		ok &= !ms_write_long(MS_SYSFS "buffer_size", buffer * 2);
+		ok &= !ms_write_long(MS_SYSFS "buffer_size", buffer);
 	}
 	vm_after = vmalloc_used_kb();
 	ksft_print_msg("VmallocUsed %lld kB before 40 resizes, %lld kB after\n",
@@ -339,7 +336,7 @@ static void test_tunables(void)
 static void test_exit_in_flight(void)
 {
 	long long foreign = spe_read("stats/foreign");
-	int splats = kernel_splats(), i, j;
+	int splats = ms_kernel_splats(), i, j;
 
 	for (i = 0; i < 50; i++) {
 		pid_t pids[4];
@@ -357,30 +354,30 @@ static void test_exit_in_flight(void)
 		for (j = 0; j < 4; j++)
 			wait_child(pids[j]);
 	}
-	ksft_test_result(kernel_splats() == splats &&
+	ksft_test_result(ms_kernel_splats() == splats &&
 			 spe_read("stats/foreign") == foreign,
 			 "exit: 200 processes exiting while sampled, no splat\n");
 }
 
 static void test_enable_cycles(void)
 {
-	int splats = kernel_splats(), i, bad = 0;
-	double t = now();
+	int splats = ms_kernel_splats(), i, bad = 0;
+	double t = ms_now();
 	pid_t pid;
 
 	reset_shared();
 	pid = spawn_strider(STRIDER_BASE, 1 << 20, -1, 0, false);
 	start_children(1);
 	for (i = 0; i < 1000; i++) {
-		bad += ms_enable(false) != 0;
-		bad += ms_enable(true) != 0;
+		bad += ms_write(MS_SYSCTL, "0") != 0;
+		bad += ms_write(MS_SYSCTL, "1") != 0;
 	}
 	kill(pid, SIGKILL);
 	wait_child(pid);
 	ksft_print_msg("1000 disable/enable cycles in %.1f s, %d failed writes\n",
-		       now() - t, bad);
-	ksft_test_result(!bad && read_ll(MS_ENABLE) == 1 &&
-			 kernel_splats() == splats,
+		       ms_now() - t, bad);
+	ksft_test_result(!bad && ms_read_long(MS_SYSCTL) == 1 &&
+			 ms_kernel_splats() == splats,
 			 "cycles: 1000 enable/disable cycles while sampling\n");
 }
 
@@ -389,7 +386,7 @@ struct cpu_count {
 	long n;
 };
 
-static void count_cpu(const struct trace_rec *r, void *arg)
+static void count_cpu(const struct ms_trace_record *r, void *arg)
 {
 	struct cpu_count *c = arg;
 
@@ -399,7 +396,7 @@ static void count_cpu(const struct trace_rec *r, void *arg)
 static void test_hotplug(void)
 {
 	const char *online = "/sys/devices/system/cpu/cpu1/online";
-	int splats = kernel_splats(), i, bad = 0;
+	int splats = ms_kernel_splats(), i, bad = 0;
 	struct cpu_count c = { .cpu = 1 };
 	pid_t a, b;
 
@@ -412,9 +409,9 @@ static void test_hotplug(void)
 	b = spawn_strider(OTHER_BASE, 1 << 20, -1, 0, false);
 	start_children(2);
 	for (i = 0; i < 10; i++) {
-		bad += write_str(online, "0") != 0;
+		bad += ms_write(online, "0") != 0;
 		usleep(100000);
-		bad += write_str(online, "1") != 0;
+		bad += ms_write(online, "1") != 0;
 		usleep(100000);
 	}
 	kill(a, SIGKILL);
@@ -424,16 +421,16 @@ static void test_hotplug(void)
 
 	/* Sampling works again on the CPU that came back. */
 	reset_shared();
-	trace_clear();
-	trace_on(true);
+	ms_trace_clear();
+	ms_trace_on(true);
 	a = spawn_strider(STRIDER_BASE, 1 << 20, 1, 0.5, false);
 	start_children(1);
 	wait_child(a);
-	trace_on(false);
-	trace_for_each(count_cpu, &c);
+	ms_trace_on(false);
+	ms_trace_for_each_record(count_cpu, &c);
 	ksft_print_msg("10 offline/online cycles of CPU 1: %d failed; %ld records there after\n",
 		       bad, c.n);
-	ksft_test_result(!bad && c.n > 0 && kernel_splats() == splats,
+	ksft_test_result(!bad && c.n > 0 && ms_kernel_splats() == splats,
 			 "hotplug: CPU 1 offline/online while sampling, sampled again after\n");
 }
 
@@ -441,7 +438,7 @@ int main(void)
 {
 	long long records, samples, dropped, faults, foreign;
 	const char *why = spe_unavailable();
-	struct ms_saved saved;
+	struct ms_settings saved;
 	int splats;
 	char flags[128] = "";
 
@@ -455,25 +452,26 @@ int main(void)
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
-	ms_save(&saved);
+	ms_settings_save(&saved, spe_core_settings);
 	min_interval = spe_read("caps/min_interval");
-	read_str(MS_SYSFS "/caps/flags", flags, sizeof(flags));
+	ms_read(MS_SYSFS "caps/flags", flags, sizeof(flags));
 	paddr_supported = strstr(flags, "paddr");
-	if (trace_setup(32768))
+	if (ms_write(MS_TRACING "buffer_size_kb", "32768") ||
+	    ms_trace_only(MS_EVENT))
 		ksft_exit_fail_msg("cannot set up the mem_sampling tracepoint\n");
 
-	splats = kernel_splats();
+	splats = ms_kernel_splats();
 	records = spe_read("stats/records");
 	faults = spe_read("stats/faults");
 	foreign = spe_read("stats/foreign");
-	samples = vmstat_read("mem_sampling_samples");
-	dropped = vmstat_read("mem_sampling_dropped");
+	samples = ms_vmstat("mem_sampling_samples");
+	dropped = ms_vmstat("mem_sampling_dropped");
 
 	/* Loads only where the hardware can filter; PAs wanted. */
 	if (strstr(flags, "filter_op"))
-		write_str(MS_SYSFS "/op_filter", "load");
+		ms_write(MS_SYSFS "op_filter", "load");
 	if (paddr_supported)
-		ms_write("paddr", 1);
+		ms_write_long(MS_SYSFS "paddr", 1);
 
 	test_probe();
 	test_enable();
@@ -483,12 +481,11 @@ int main(void)
 	test_exit_in_flight();
 	test_enable_cycles();
 	test_hotplug();
-	ms_enable(false);
-	ms_restore(&saved);
+	ms_settings_restore(&saved);
 
 	records = spe_read("stats/records") - records;
-	samples = vmstat_read("mem_sampling_samples") - samples;
-	dropped = vmstat_read("mem_sampling_dropped") - dropped;
+	samples = ms_vmstat("mem_sampling_samples") - samples;
+	dropped = ms_vmstat("mem_sampling_dropped") - dropped;
 	ksft_print_msg("driver %lld recs %lld faults %lld foreign, core %lld samples %lld lost\n",
 		       records, spe_read("stats/faults") - faults,
 		       spe_read("stats/foreign") - foreign, samples, dropped);
@@ -501,9 +498,8 @@ int main(void)
 			 spe_read("stats/faults") == faults &&
 			 spe_read("stats/foreign") == foreign,
 			 "counters: driver and core agree, no faults, no foreign records\n");
-	ksft_test_result(kernel_splats() == splats,
+	ksft_test_result(ms_kernel_splats() == splats,
 			 "log: no warning, bug or buffer fault logged\n");
 
-	write_str(MS_EVENT "/enable", "0");
 	ksft_finished();
 }

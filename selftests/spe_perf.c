@@ -15,36 +15,26 @@
  * pid) go to $OUTBOX/spe_perf/, where check-spe-perf decodes them with
  * perf's own SPE decoder (perf-spe-dump) and checks every record.
  */
-#include "mem_sampling_util.h"
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "../kselftest.h"
 #include "spe_util.h"
 
 #define BUF_SIZE	0x100000UL
 #define PASSES		50
 
-#define NUMAB		"/proc/sys/kernel/numa_balancing"
-#define NUMAB_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing/"
 #define HOLDER_PAGES	64
-#define MIGRATE_EVENT	TRACEFS "/events/numa_sampling/numa_sampling_migrate"
-
-struct pid_count {
-	int pid;
-	long n;
-};
-
-static void count_pid(const struct trace_rec *r, void *arg)
-{
-	struct pid_count *c = arg;
-
-	c->n += r->pid == c->pid;
-}
-
-static long records_of(pid_t pid)
-{
-	struct pid_count c = { .pid = pid };
-
-	trace_for_each(count_pid, &c);
-	return c.n;
-}
 
 /*
  * Records wait in the SPE buffer until it fills or the task is switched
@@ -71,12 +61,12 @@ static void test_task_event(int type, long long period)
 	int err;
 
 	/* mem_sampling samples us... */
-	trace_clear();
-	trace_on(true);
+	ms_trace_clear();
+	ms_trace_on(true);
 	stride(buf, BUF_SIZE, PASSES);
 	settle();
-	trace_on(false);
-	before = records_of(getpid());
+	ms_trace_on(false);
+	before = ms_trace_records_of(getpid());
 
 	/* ...not while our perf event has the SPE... */
 	err = session_open(&s, type, 0, -1, period);
@@ -86,13 +76,13 @@ static void test_task_event(int type, long long period)
 		return;
 	}
 	ioctl(s.fd, PERF_EVENT_IOC_ENABLE, 0);
-	trace_clear();
-	trace_on(true);
+	ms_trace_clear();
+	ms_trace_on(true);
 	stride(buf, BUF_SIZE, PASSES);
 	settle();
-	trace_on(false);
+	ms_trace_on(false);
 	ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0);
-	during = records_of(getpid());
+	during = ms_trace_records_of(getpid());
 
 	snprintf(path, sizeof(path), "%s/task.aux", outdir);
 	flags = session_save(&s, path, &bytes);
@@ -101,12 +91,12 @@ static void test_task_event(int type, long long period)
 	session_close(&s);
 
 	/* ...and again after. */
-	trace_clear();
-	trace_on(true);
+	ms_trace_clear();
+	ms_trace_on(true);
 	stride(buf, BUF_SIZE, PASSES);
 	settle();
-	trace_on(false);
-	after = records_of(getpid());
+	ms_trace_on(false);
+	after = ms_trace_records_of(getpid());
 
 	dp = spe_read("stats/pauses") - pauses;
 	dr = spe_read("stats/resumes") - resumes;
@@ -143,7 +133,7 @@ static void test_cpu_event(int type, long long period)
 	if (!pid) {
 		__u64 *buf;
 
-		pin_to_cpu(1);
+		ms_pin_to_cpu(1);
 		buf = map_buffer(OTHER_BASE, BUF_SIZE);
 		__atomic_store_n(go, 1, __ATOMIC_RELEASE);
 		for (;;)
@@ -153,11 +143,11 @@ static void test_cpu_event(int type, long long period)
 		usleep(1000);
 	usleep(100000);
 
-	trace_clear();
-	trace_on(true);
+	ms_trace_clear();
+	ms_trace_on(true);
 	usleep(300000);
-	trace_on(false);
-	before = records_of(pid);
+	ms_trace_on(false);
+	before = ms_trace_records_of(pid);
 
 	err = session_open(&s, type, -1, 1, period);
 	if (err) {
@@ -168,22 +158,22 @@ static void test_cpu_event(int type, long long period)
 		return;
 	}
 	ioctl(s.fd, PERF_EVENT_IOC_ENABLE, 0);
-	trace_clear();
-	trace_on(true);
+	ms_trace_clear();
+	ms_trace_on(true);
 	usleep(300000);
-	trace_on(false);
+	ms_trace_on(false);
 	ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0);
-	during = records_of(pid);
+	during = ms_trace_records_of(pid);
 	snprintf(path, sizeof(path), "%s/cpu.aux", outdir);
 	flags = session_save(&s, path, &bytes);
 	session_close(&s);
 
 	/* The strider never left CPU 1: sampling resumed by itself. */
-	trace_clear();
-	trace_on(true);
+	ms_trace_clear();
+	ms_trace_on(true);
 	usleep(300000);
-	trace_on(false);
-	after = records_of(pid);
+	ms_trace_on(false);
+	after = ms_trace_records_of(pid);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 
@@ -209,7 +199,7 @@ static int remote_toucher(int seconds)
 	char *buf;
 	int i;
 
-	pin_to_cpu(1);
+	ms_pin_to_cpu(1);
 	buf = mmap(NULL, HOLDER_PAGES * ps, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
@@ -217,8 +207,8 @@ static int remote_toucher(int seconds)
 	memset(buf, 1, HOLDER_PAGES * ps);
 	if (ms_move_to_node(buf, HOLDER_PAGES, 0))
 		return 2;
-	start = now();
-	while (now() - start < seconds) {
+	start = ms_now();
+	while (ms_now() - start < seconds) {
 		for (i = 0; i < HOLDER_PAGES; i++)
 			buf[i * ps]++;
 		if (ms_pages_on_node(buf, HOLDER_PAGES, 1) == HOLDER_PAGES)
@@ -230,17 +220,10 @@ static int remote_toucher(int seconds)
 /* Migrations by samples of @pid's pages in the trace buffer. */
 static long sample_migrations_of(pid_t pid)
 {
-	FILE *f = fopen(TRACEFS "/trace", "r");
-	char line[512], want[64];
-	long n = 0;
+	char want[64];
 
-	if (!f)
-		return -1;
 	snprintf(want, sizeof(want), "numa_sampling_migrate: pid=%d ", pid);
-	while (fgets(line, sizeof(line), f))
-		n += !!strstr(line, want);
-	fclose(f);
-	return n;
+	return ms_trace_count(want);
 }
 
 static void test_holder_scanned(int type, long long period)
@@ -250,33 +233,34 @@ static void test_holder_scanned(int type, long long period)
 	struct spe_session s;
 	int err, status = -1;
 	long moved = -1;
+	bool traced;
 	pid_t pid;
 
-	if (read_str(MS_NUMA_SYSCTL, mode, sizeof(mode)) ||
-	    read_str(NUMAB_DEBUGFS "scan_delay_ms", delay, sizeof(delay))) {
+	if (ms_read(MS_NUMA_SYSCTL, mode, sizeof(mode)) ||
+	    ms_read(NUMAB_DEBUGFS "scan_delay_ms", delay, sizeof(delay))) {
 		ksft_test_result_skip("perf holder: no NUMA sample mode or debugfs\n");
 		return;
 	}
-	read_str(NUMAB, numab, sizeof(numab));
-	read_str(NUMAB_DEBUGFS "scan_period_min_ms", period_min, sizeof(period_min));
+	ms_read(NUMAB_SYSCTL, numab, sizeof(numab));
+	ms_read(NUMAB_DEBUGFS "scan_period_min_ms", period_min, sizeof(period_min));
 	err = session_open(&s, type, -1, 1, period);
 	if (err) {
 		ksft_test_result_fail("perf holder: perf_event_open/mmap: %s\n",
 				      strerror(-err));
 		return;
 	}
-	write_str(NUMAB, "1");
-	write_str(MS_NUMA_SYSCTL, "1");
-	write_str(NUMAB_DEBUGFS "scan_delay_ms", "100");
-	write_str(NUMAB_DEBUGFS "scan_period_min_ms", "100");
+	ms_write(NUMAB_SYSCTL, "1");
+	ms_write(MS_NUMA_SYSCTL, "1");
+	ms_write(NUMAB_DEBUGFS "scan_delay_ms", "100");
+	ms_write(NUMAB_DEBUGFS "scan_period_min_ms", "100");
 	/* Which pages samples moved, by pid: other tasks are sampled. */
-	write_str(MS_EVENT "/enable", "0");
-	write_str(MIGRATE_EVENT "/enable", "1");
-	trace_clear();
-	trace_on(true);
+	ms_write(MS_EVENT "enable", "0");
+	traced = !ms_write(NUMA_MIGRATE_EVENT "enable", "1");
+	ms_trace_clear();
+	ms_trace_on(true);
 	ioctl(s.fd, PERF_EVENT_IOC_ENABLE, 0);
-	faults = vmstat_read("numa_hint_faults");
-	migrated = vmstat_read("numa_sampling_pages_migrated");
+	faults = ms_vmstat("numa_hint_faults");
+	migrated = ms_vmstat("numa_sampling_pages_migrated");
 
 	fflush(stdout);
 	pid = fork();
@@ -284,61 +268,63 @@ static void test_holder_scanned(int type, long long period)
 		_exit(remote_toucher(60));
 	if (pid > 0 && waitpid(pid, &status, 0) == pid)
 		moved = sample_migrations_of(pid);
-	faults = vmstat_read("numa_hint_faults") - faults;
-	migrated = vmstat_read("numa_sampling_pages_migrated") - migrated;
-	trace_on(false);
-	write_str(MIGRATE_EVENT "/enable", "0");
-	write_str(MS_EVENT "/enable", "1");
+	faults = ms_vmstat("numa_hint_faults") - faults;
+	migrated = ms_vmstat("numa_sampling_pages_migrated") - migrated;
+	ms_trace_on(false);
+	ms_write(NUMA_MIGRATE_EVENT "enable", "0");
+	ms_write(MS_EVENT "enable", "1");
 
 	ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0);
 	session_close(&s);
-	write_str(NUMAB_DEBUGFS "scan_delay_ms", delay);
-	write_str(NUMAB_DEBUGFS "scan_period_min_ms", period_min);
-	write_str(MS_NUMA_SYSCTL, mode);
-	write_str(NUMAB, numab);
+	ms_write(NUMAB_DEBUGFS "scan_delay_ms", delay);
+	ms_write(NUMAB_DEBUGFS "scan_period_min_ms", period_min);
+	ms_write(MS_NUMA_SYSCTL, mode);
+	ms_write(NUMAB_SYSCTL, numab);
 
+	if (!traced)
+		ksft_print_msg("perf holder: no %s\n", NUMA_MIGRATE_EVENT);
 	ksft_print_msg("perf holder: status %d, hint faults +%lld, by samples %ld, others +%lld\n",
 		       WIFEXITED(status) ? WEXITSTATUS(status) : -1, faults,
 		       moved, migrated - moved);
 	ksft_test_result(WIFEXITED(status) && !WEXITSTATUS(status) &&
-			 faults >= HOLDER_PAGES && !moved,
+			 faults >= HOLDER_PAGES && traced && !moved,
 			 "perf holder: in sample mode, a task where perf holds SPE is scanned as before\n");
 }
 
 int main(void)
 {
-	const char *why = spe_unavailable();
+	const char *why;
 	const char *outbox = getenv("OUTBOX");
-	struct ms_saved saved;
+	struct ms_settings saved;
 	long long period;
 	int splats, type;
 
 	ksft_print_header();
+	why = spe_perf_unavailable(&type);
 	if (why)
 		ksft_exit_skip("%s\n", why);
-	type = spe_pmu_type();
-	if (type < 0)
-		ksft_exit_skip("no arm_spe perf PMU (CONFIG_ARM_SPE_PMU off?)\n");
 	ksft_set_plan(4);
 
 	snprintf(outdir, sizeof(outdir), "%s/spe_perf", outbox ? outbox : "/tmp");
 	mkdir(outdir, 0755);
-	pin_to_cpu(0);
-	ms_save(&saved);
+	if (ms_pin_to_cpu(0))
+		ksft_exit_fail_msg("cannot run on CPU 0\n");
+	ms_settings_save(&saved, spe_core_settings);
 	period = spe_read("caps/min_interval");
 	period = period > 4096 ? period : 4096;
-	if (trace_setup(16384) || write_ll(MS_SYSFS "/interval", period) ||
-	    ms_enable(true))
+	if (ms_write(MS_TRACING "buffer_size_kb", "16384") ||
+	    ms_trace_only(MS_EVENT) ||
+	    ms_write_long(MS_SYSFS "interval", period) ||
+	    ms_write(MS_SYSCTL, "1"))
 		ksft_exit_fail_msg("cannot set up mem_sampling and its tracepoint\n");
-	splats = kernel_splats();
+	splats = ms_kernel_splats();
 
 	test_task_event(type, period);
 	test_cpu_event(type, period);
 	test_holder_scanned(type, period);
 
-	ms_restore(&saved);
-	write_str(MS_EVENT "/enable", "0");
-	ksft_test_result(kernel_splats() == splats,
+	ms_settings_restore(&saved);
+	ksft_test_result(ms_kernel_splats() == splats,
 			 "log: no warning, bug or buffer fault logged\n");
 	ksft_finished();
 }

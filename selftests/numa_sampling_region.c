@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NUMA balancing from access samples with a region order above 0
+ * (kernel.numa_balancing_mem_sampling_region_order): one sample of a
+ * misplaced page moves the misplaced private pages of its aligned block,
+ * but not a page still shared copy-on-write, nor a neighbour last
+ * accessed from the other node.
+ */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+
+#include "../kselftest_harness.h"
+#include "numa_sampling_util.h"
+
+/* Is page @i of the block at @start on node @want?  Says so if not. */
+static bool block_page_on(char *start, long i, int want)
+{
+	int got = ms_node_of(0, start + i * page_size);
+
+	if (got == want)
+		return true;
+	ksft_print_msg("page %ld of the block on node %d, expected %d\n",
+		       i, got, want);
+	return false;
+}
+
+/*
+ * Region order 4: one sample of a misplaced page takes the misplaced
+ * private pages of its aligned 16-page block (64 KiB) along.  A page of
+ * the block still shared copy-on-write with a child stays, and so do the
+ * pages outside the block; the sampled page is the only one
+ * task_numa_fault() hears of (samples used: 1).
+ */
+TEST_F(numa_sampling, migrate_around)
+{
+	const int nr = 48, shared = 5, sampled = 9;
+	int to_child[2], to_parent[2], status, i;
+	long block = 16 * page_size;
+	struct ms_counters before;
+	char *buf, *start;
+	pid_t child;
+	char c = 0;
+
+	buf = alloc_on_node(nr, 1);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	start = (char *)(((unsigned long)buf + block - 1) & ~(block - 1));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		/* Copy every page but one: ours are private again after. */
+		for (i = 0; i < nr; i++)
+			if (buf + (long)i * page_size != start + shared * page_size)
+				buf[(long)i * page_size] = 1;
+		if (write(to_parent[1], &c, 1) != 1)
+			_exit(2);
+		_exit(read(to_child[0], &c, 1) == 1 ? 0 : 2);
+	}
+	ASSERT_EQ(1, read(to_parent[0], &c, 1));
+	ASSERT_EQ(0, ms_write(MS_REGION_SYSCTL, "4"));
+	ASSERT_EQ(0, ms_counters_read(&before));
+	EXPECT_EQ(0, inject_access(0, start + sampled * page_size + 8, true));
+	for (i = 0; i < nr; i++) {
+		char *page = buf + (long)i * page_size;
+		bool in_block = page >= start && page < start + block;
+		int want = in_block && page != start + shared * page_size ? 0 : 1;
+
+		EXPECT_TRUE(block_page_on(start, (page - start) / page_size,
+					  want));
+	}
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
+					      VM_QUEUED, 1LL, VM_USED, 1LL,
+					      VM_MIGRATED, 15LL,
+					      VM_AROUND, 14LL, -1));
+	EXPECT_EQ(1, write(to_child[1], &c, 1));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	munmap(buf, nr * page_size);
+}
+
+/*
+ * A neighbour whose last recorded access came from the other node stays:
+ * moving it on the strength of another page's sample would take memory
+ * from where it is used.  The policy records an access only when it
+ * considers moving the page, so: two pages of a block on node 1 go to
+ * node 0 (move_pages(2)), samples taken on node 1 bring them back one by
+ * one (region order 0), which records node 1 in their last_cpupid; then
+ * one sample on node 0, region order 4: the sampled page and its 13
+ * other neighbours move, the two stay.
+ */
+TEST_F(numa_sampling, around_last_access)
+{
+	const int nr = 32, sampled = 9, theirs[] = { 2, 3 };
+	long block = 16 * page_size;
+	struct ms_counters before;
+	char *buf, *start;
+	int i;
+
+	buf = alloc_on_node(nr, 1);
+	ASSERT_NE(NULL, buf);
+	start = (char *)(((unsigned long)buf + block - 1) & ~(block - 1));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, ms_move_to_node(start + theirs[i] * page_size, 1, 0));
+	ms_lru_drain(buf, nr * page_size);
+	ASSERT_EQ(0, ms_counters_read(&before));
+	ASSERT_EQ(0, ms_pin_to_cpu(1));
+	ASSERT_EQ(1, ms_this_node());
+	for (i = 0; i < 2; i++)
+		EXPECT_EQ(0, inject_access(0, start + theirs[i] * page_size + 8,
+					   true));
+	ASSERT_EQ(0, ms_pin_to_cpu(0));
+	ASSERT_EQ(0, ms_this_node());
+	EXPECT_EQ(16, ms_pages_on_node(start, 16, 1));
+	ASSERT_EQ(0, ms_write(MS_REGION_SYSCTL, "4"));
+	EXPECT_EQ(0, inject_access(0, start + sampled * page_size + 8, true));
+	for (i = 0; i < 16; i++)
+		EXPECT_TRUE(block_page_on(start, i,
+					  i == theirs[0] || i == theirs[1]));
+	EXPECT_EQ(nr - 14, ms_pages_on_node(buf, nr, 1));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 3LL,
+					      VM_QUEUED, 3LL, VM_USED, 3LL,
+					      VM_MIGRATED, 16LL,
+					      VM_AROUND, 13LL, -1));
+	munmap(buf, nr * page_size);
+}
+
+TEST_HARNESS_MAIN
