@@ -54,7 +54,6 @@
 #include <trace/events/numa_sampling.h>
 
 #include "internal.h"
-#include "mem_sampling_internal.h"
 
 /*
  * Samples a task can have waiting, and so the most one batch processes:
@@ -358,8 +357,6 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 	if (!queued)
 		return;
 	count_vm_numa_events(NUMA_SAMPLING_SAMPLES_QUEUED, queued);
-	/* The core's count of records NUMA balancing took into account. */
-	count_vm_events(MEM_SAMPLING_NUMA_HANDLED, queued);
 
 	/* One task_work per batch; it clears the bit before it dequeues. */
 	if (test_and_set_bit(NUMA_SAMPLING_WORK_PENDING, &queue->state))
@@ -369,7 +366,7 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 }
 
 static struct mem_sampling_consumer numa_sampling_consumer = {
-	.name		= "numa_balancing",
+	.name		= "numa_sampling",
 	.handle_batch	= numa_sampling_handle_batch,
 };
 
@@ -653,7 +650,7 @@ static void numa_sampling_migrate_around(struct numa_sampling_decision *decision
 			continue;
 		}
 		count_vm_numa_event(NUMA_SAMPLING_PAGES_MIGRATED);
-		count_vm_numa_event(NUMA_SAMPLING_PAGES_AROUND);
+		count_vm_numa_event(NUMA_SAMPLING_PAGES_MIGRATED_AROUND);
 	}
 }
 
@@ -1238,6 +1235,6 @@ static int __init numa_sampling_init(void)
 }
 late_initcall(numa_sampling_init);
 
-#ifdef CONFIG_NUMABALANCING_MEM_SAMPLING_KUNIT_TEST
+#ifdef CONFIG_NUMA_BALANCING_MEM_SAMPLING_KUNIT_TEST
 #include "tests/numa_sampling-kunit.h"
 #endif
