@@ -26,7 +26,10 @@
  *    that could still be using the old provider or a consumer.  Every such
  *    change goes through mem_sampling_commit().
  *
- * See Documentation/admin-guide/mm/mem_sampling.rst.
+ * The user interfaces are separate files: mem_sampling_sysfs.c (the
+ * tunables), mem_sampling_prctl.c (a process's mode); so is the built-in
+ * tracepoint consumer, mem_sampling_trace.c.  See
+ * Documentation/admin-guide/mm/mem_sampling.rst.
  */
 
 #define pr_fmt(fmt) "mem_sampling: " fmt
@@ -46,9 +49,6 @@
 #include <linux/string.h>
 #include <linux/sysctl.h>
 #include <linux/vmstat.h>
-
-#define CREATE_TRACE_POINTS
-#include <trace/events/mem_sampling.h>
 
 #include "mem_sampling_internal.h"
 
@@ -662,6 +662,18 @@ int mem_sampling_set_interval_shift(int shift)
 }
 EXPORT_SYMBOL_GPL(mem_sampling_set_interval_shift);
 
+/* Does a registered consumer refuse a pause now? */
+static bool mem_sampling_samples_needed(void)
+{
+	struct mem_sampling_consumer *consumer;
+
+	lockdep_assert_held(&mem_sampling_lock);
+	list_for_each_entry(consumer, &mem_sampling_state.consumers, node)
+		if (consumer->needs_samples && consumer->needs_samples())
+			return true;
+	return false;
+}
+
 /**
  * mem_sampling_pause - stop sampling everywhere for a while, or go on.
  * @pause: true to stop the provider on every CPU, false to start again.
@@ -671,8 +683,10 @@ EXPORT_SYMBOL_GPL(mem_sampling_set_interval_shift);
  * scan period): unlike kernel.mem_sampling_enable=0, tasks stay sampled as
  * far as mem_sampling_task_sampled() is concerned, so nothing falls back to
  * another way of learning; no record is taken until the pause ends.  A
- * pause is refused while the mem_sampling_record event has users, who
- * asked for records.  One consumer should use this; the last request wins.
+ * pause is refused while another consumer needs samples (its
+ * needs_samples() says so: the mem_sampling_record event has users, who
+ * asked for records).  One consumer should use this; the last request
+ * wins.
  *
  * Return: 0, or -EBUSY if a pause was refused.
  */
@@ -683,7 +697,7 @@ int mem_sampling_pause(bool pause)
 	mutex_lock(&mem_sampling_lock);
 	if (pause == mem_sampling_state.paused)
 		goto out;
-	if (pause && trace_mem_sampling_record_enabled()) {
+	if (pause && mem_sampling_samples_needed()) {
 		err = -EBUSY;
 		goto out;
 	}
@@ -894,26 +908,6 @@ void mem_sampling_unregister_consumer(struct mem_sampling_consumer *consumer)
 }
 EXPORT_SYMBOL_GPL(mem_sampling_unregister_consumer);
 
-/* The first consumer: one tracepoint event per record. */
-static void mem_sampling_trace_batch(struct task_struct *task,
-				     const struct mem_sampling_record *records,
-				     unsigned int nr)
-{
-	int cpu = smp_processor_id();
-	unsigned int i;
-
-	if (!trace_mem_sampling_record_enabled())
-		return;
-	for (i = 0; i < nr; i++)
-		trace_mem_sampling_record(task, cpu, &records[i]);
-	count_vm_events(MEM_SAMPLING_TRACE_HANDLED, nr);
-}
-
-static struct mem_sampling_consumer mem_sampling_trace_consumer = {
-	.name		= "trace",
-	.handle_batch	= mem_sampling_trace_batch,
-};
-
 /* ------------------------------------------------- enable, sysctl, boot */
 
 /* Set the admin's switch; enabling needs a provider. */
@@ -1000,12 +994,13 @@ static int __init mem_sampling_setup(char *str)
 }
 early_param("mem_sampling", mem_sampling_setup);
 
-/* ------------------------------------------------------------- prctl */
+/* ------------------------------------------------------- process mode */
 
 /*
  * The mode lives in the mm: every thread of a process shares it, fork
  * copies it (a new mm starts from its parent's) and so does exec (the new
  * mm starts from the old one), so a launcher can opt a program in or out.
+ * PR_SET_MEM_SAMPLING sets it (mm/mem_sampling_prctl.c).
  */
 void mem_sampling_mm_init(struct mm_struct *mm)
 {
@@ -1015,59 +1010,12 @@ void mem_sampling_mm_init(struct mm_struct *mm)
 					 PR_MEM_SAMPLING_DEFAULT;
 }
 
-/* Re-evaluate current after its process changed mode. */
-static void mem_sampling_update_current(void)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	mem_sampling_switch_target(current);
-	local_irq_restore(flags);
-}
-
-/* PR_SET_MEM_SAMPLING: any process may choose its own mode. */
-int mem_sampling_prctl_set(unsigned long mode, unsigned long arg3,
-			   unsigned long arg4, unsigned long arg5)
-{
-	struct mm_struct *mm = current->mm;
-
-	if (arg3 || arg4 || arg5)
-		return -EINVAL;
-	if (mode != PR_MEM_SAMPLING_DEFAULT && mode != PR_MEM_SAMPLING_ENABLE &&
-	    mode != PR_MEM_SAMPLING_DISABLE)
-		return -EINVAL;
-	if (!mm || (current->flags & PF_KTHREAD))
-		return -EINVAL;
-	WRITE_ONCE(mm->mem_sampling_mode, mode);
-	/* This thread at once; the others at their next context switch. */
-	mem_sampling_update_current();
-	return 0;
-}
-
-/* PR_GET_MEM_SAMPLING: returns the mode. */
-int mem_sampling_prctl_get(unsigned long arg2, unsigned long arg3,
-			   unsigned long arg4, unsigned long arg5)
-{
-	struct mm_struct *mm = current->mm;
-
-	if (arg2 || arg3 || arg4 || arg5)
-		return -EINVAL;
-	if (!mm || (current->flags & PF_KTHREAD))
-		return -EINVAL;
-	return READ_ONCE(mm->mem_sampling_mode);
-}
-
 /* -------------------------------------------------------------- init */
 
 static int __init mem_sampling_init(void)
 {
-	int err;
-
-	err = mem_sampling_register_consumer(&mem_sampling_trace_consumer);
-	if (err)
-		return err;
 	register_sysctl_init("kernel", mem_sampling_sysctls);
-	return mem_sampling_sysfs_init();
+	return 0;
 }
 subsys_initcall(mem_sampling_init);
 

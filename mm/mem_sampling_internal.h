@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the mem_sampling core shares with its own user interface
- * (mem_sampling_sysfs.c) and its test provider.
+ * What the mem_sampling core shares with its own user interfaces
+ * (mem_sampling_sysfs.c, mem_sampling_prctl.c) and its test provider.
  * Not for providers or consumers: their contract is
  * include/linux/mem_sampling.h.
  */
@@ -65,14 +65,5 @@ struct task_struct *mem_sampling_switch_target(struct task_struct *task);
  * whose real PMU driver registered first.
  */
 int mem_sampling_override_provider(struct mem_sampling_provider *provider);
-
-#ifdef CONFIG_SYSFS
-int mem_sampling_sysfs_init(void);
-#else
-static inline int mem_sampling_sysfs_init(void)
-{
-	return 0;
-}
-#endif
 
 #endif /* _MM_MEM_SAMPLING_INTERNAL_H */

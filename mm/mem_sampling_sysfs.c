@@ -15,6 +15,7 @@
  * provider's caps and applies it with sampling stopped.
  */
 
+#include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
 #include <linux/mm.h>
@@ -348,7 +349,7 @@ static const struct attribute_group *mem_sampling_groups[] = {
 	NULL,
 };
 
-int __init mem_sampling_sysfs_init(void)
+static int __init mem_sampling_sysfs_init(void)
 {
 	struct kobject *kobj;
 	int err;
@@ -361,3 +362,4 @@ int __init mem_sampling_sysfs_init(void)
 		kobject_put(kobj);
 	return err;
 }
+subsys_initcall(mem_sampling_sysfs_init);

@@ -188,6 +188,10 @@ struct mem_sampling_provider {
  *			must not sleep or allocate with anything but
  *			GFP_ATOMIC (better: not at all).  @task may be dying;
  *			it is valid for the duration of the call only.
+ * @needs_samples:	optional: true while this consumer must not miss
+ *			samples, which refuses another consumer's
+ *			mem_sampling_pause().  Process context, under the
+ *			core's lock: must not call into the core.
  * @node:		core's list linkage.
  */
 struct mem_sampling_consumer {
@@ -195,6 +199,7 @@ struct mem_sampling_consumer {
 	void (*handle_batch)(struct task_struct *task,
 			     const struct mem_sampling_record *records,
 			     unsigned int nr);
+	bool (*needs_samples)(void);
 	struct list_head node;
 };
 
