@@ -753,6 +753,41 @@ static void mem_sampling_test_interval_shift(struct kunit *test)
 	kunit_provider_unregister(0);
 }
 
+static bool kunit_needs_samples(void)
+{
+	return true;
+}
+
+/*
+ * A pause stops sampling but leaves the enable switch alone; a consumer
+ * that needs samples refuses it.
+ */
+static void mem_sampling_test_pause(struct kunit *test)
+{
+	struct kunit_consumer *a = &kunit_consumers[0];
+
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(kunit_provider_init(0, 0)), 0);
+	KUNIT_ASSERT_EQ(test, mem_sampling_set_enabled(true), 0);
+
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(true), 0);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_state.running);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.enabled);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_get_paused());
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(false), 0);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
+
+	kunit_consumer_init(0);
+	a->consumer.needs_samples = kunit_needs_samples;
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_consumer(&a->consumer), 0);
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(true), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_get_paused());
+	mem_sampling_unregister_consumer(&a->consumer);
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(true), 0);
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(false), 0);
+	kunit_provider_unregister(0);
+}
+
 /* ------------------------------------------------------- under load */
 
 struct kunit_flow {
@@ -882,6 +917,7 @@ static struct kunit_case mem_sampling_test_cases[] = {
 	KUNIT_CASE(mem_sampling_test_config),
 	KUNIT_CASE(mem_sampling_test_update_config),
 	KUNIT_CASE(mem_sampling_test_interval_shift),
+	KUNIT_CASE(mem_sampling_test_pause),
 	KUNIT_CASE(mem_sampling_test_provider_swap_under_load),
 	KUNIT_CASE(mem_sampling_test_consumer_under_load),
 	{},
