@@ -240,8 +240,9 @@ int mem_sampling_set_interval_shift(int shift);
 
 /*
  * Consumers: stop sampling everywhere for a while (true) or go on (false);
- * tasks stay sampled for mem_sampling_task_sampled().  -EBUSY while the
- * mem_sampling_record event has users.  Process context.
+ * tasks stay sampled for mem_sampling_task_sampled().  -EBUSY while a
+ * consumer needs samples (needs_samples(): the mem_sampling_record event
+ * has users).  Process context.
  */
 int mem_sampling_pause(bool pause);
 
