@@ -13,18 +13,23 @@
  * is full and before the target changes.
  *
  * Locking:
- *  - mem_sampling_lock (a mutex) serialises every change of state: the
- *    provider, the enable switch, the configuration, the consumer list.
- *  - The per-CPU state is only touched on its CPU with interrupts disabled:
- *    from the context switch path, from the provider's interrupt, or from
- *    an IPI sent by a state change.
+ *  - The global state is struct mem_sampling_state, whose comment names
+ *    the lock of each field; mem_sampling_lock (a mutex) serialises every
+ *    change of it.
+ *  - The per-CPU state (struct mem_sampling_cpu) is only touched on its
+ *    CPU with interrupts disabled: from the context switch path, from the
+ *    provider's interrupt, or from an IPI sent by a state change.
  *  - Changing the provider or its configuration while samples flow first
  *    stops sampling everywhere (mem_sampling_quiesce()): clear
- *    mem_sampling_running, stop each CPU from an IPI, then wait for an RCU
- *    grace period, which covers every interrupts-disabled section that
- *    could still be using the old provider or a consumer.
+ *    mem_sampling_state.running, stop each CPU from an IPI, then wait for
+ *    an RCU grace period, which covers every interrupts-disabled section
+ *    that could still be using the old provider or a consumer.  Every such
+ *    change goes through mem_sampling_commit().
  *
- * See Documentation/admin-guide/mm/mem_sampling.rst.
+ * The user interfaces are separate files: mem_sampling_sysfs.c (the
+ * tunables), mem_sampling_prctl.c (a process's mode); so is the built-in
+ * tracepoint consumer, mem_sampling_trace.c.  See
+ * Documentation/admin-guide/mm/mem_sampling.rst.
  */
 
 #define pr_fmt(fmt) "mem_sampling: " fmt
@@ -44,9 +49,6 @@
 #include <linux/string.h>
 #include <linux/sysctl.h>
 #include <linux/vmstat.h>
-
-#define CREATE_TRACE_POINTS
-#include <trace/events/mem_sampling.h>
 
 #include "mem_sampling_internal.h"
 
@@ -82,34 +84,76 @@ static DEFINE_PER_CPU(struct mem_sampling_cpu, mem_sampling_cpu);
 
 DEFINE_STATIC_KEY_FALSE(mem_sampling_key);
 
-static DEFINE_MUTEX(mem_sampling_lock);
-static struct mem_sampling_provider __rcu *mem_sampling_active;
-/* Registered, set aside by mem_sampling_override_provider(). */
-static struct mem_sampling_provider *mem_sampling_displaced;
-static LIST_HEAD(mem_sampling_consumers);
-
-/* The admin's wish: sysctl kernel.mem_sampling_enable, mem_sampling=. */
-static bool mem_sampling_enabled;
-/* Enabled, a provider is registered and no change is under way. */
-static bool mem_sampling_running;
-/* Only processes that asked (PR_MEM_SAMPLING_ENABLE) are sampled. */
-static bool mem_sampling_opt_in;
 /*
- * A consumer's request to sample 2^shift times more (shift > 0) or less
- * (shift < 0) often than mem_sampling_config.interval
- * (mem_sampling_set_interval_shift()).
+ * Serialises every change of struct mem_sampling_state.  Not a member:
+ * the KUnit tests copy the state while holding it.
  */
-static int mem_sampling_interval_shift;
-/* A consumer asked for a pause (mem_sampling_pause()). */
-static bool mem_sampling_paused;
+static DEFINE_MUTEX(mem_sampling_lock);
 
-static struct mem_sampling_config mem_sampling_config = {
-	.interval	= MEM_SAMPLING_DEFAULT_INTERVAL,
-	.min_latency	= 0,
-	.op_filter	= 0,
-	.buffer_size	= MEM_SAMPLING_DEFAULT_BUFFER_SIZE,
-	.paddr		= true,
+/**
+ * struct mem_sampling_state - the core's global state.
+ * @provider:	  the active provider, or NULL.  Changed under
+ *		  mem_sampling_lock with sampling stopped everywhere; read
+ *		  under mem_sampling_lock, or with interrupts disabled on a CPU
+ *		  that has a target (an RCU-sched read side), or only compared
+ *		  (rcu_access_pointer()).
+ * @displaced:	  a registered provider set aside by
+ *		  mem_sampling_override_provider(), active again when the
+ *		  provider that displaced it unregisters.  mem_sampling_lock.
+ * @consumers:	  the registered consumers, in registration order.  Changed
+ *		  under mem_sampling_lock; walked under RCU by the records
+ *		  path.
+ * @config:	  the administrator's settings (sysfs), fitted to @provider.
+ *		  mem_sampling_lock.
+ * @interval_shift: a consumer's request to sample 2^shift times more
+ *		  (> 0) or less (< 0) often than @config.interval
+ *		  (mem_sampling_set_interval_shift()).  mem_sampling_lock.
+ * @enabled:	  the administrator's switch: sysctl
+ *		  kernel.mem_sampling_enable, boot parameter mem_sampling=.
+ *		  Written under mem_sampling_lock (or before any provider can
+ *		  register, at early boot), read locklessly.
+ * @paused:	  a consumer paused sampling (mem_sampling_pause()).
+ *		  Written under mem_sampling_lock, read locklessly.
+ * @running:	  @enabled, not @paused, a @provider, and no change under
+ *		  way: CPUs may start the provider.  Written under
+ *		  mem_sampling_lock, set only while mem_sampling_key is on;
+ *		  read with interrupts disabled.
+ * @opt_in:	  only processes that asked (PR_MEM_SAMPLING_ENABLE) are
+ *		  sampled.  One flag, written with WRITE_ONCE() without a lock
+ *		  (it takes effect at each CPU's next context switch), read
+ *		  locklessly.
+ */
+struct mem_sampling_state {
+	struct mem_sampling_provider __rcu *provider;
+	struct mem_sampling_provider *displaced;
+	struct list_head consumers;
+	struct mem_sampling_config config;
+	int interval_shift;
+	bool enabled;
+	bool paused;
+	bool running;
+	bool opt_in;
 };
+
+#define MEM_SAMPLING_DEFAULT_CONFIG {					\
+	.interval	= MEM_SAMPLING_DEFAULT_INTERVAL,		\
+	.min_latency	= 0,						\
+	.op_filter	= 0,						\
+	.buffer_size	= MEM_SAMPLING_DEFAULT_BUFFER_SIZE,		\
+	.paddr		= true,						\
+}
+
+static struct mem_sampling_state mem_sampling_state = {
+	.consumers	= LIST_HEAD_INIT(mem_sampling_state.consumers),
+	.config		= MEM_SAMPLING_DEFAULT_CONFIG,
+};
+
+/* The active provider; mem_sampling_lock is held. */
+static struct mem_sampling_provider *mem_sampling_provider_locked(void)
+{
+	return rcu_dereference_protected(mem_sampling_state.provider,
+					 lockdep_is_held(&mem_sampling_lock));
+}
 
 /* ------------------------------------------------------------ policy */
 
@@ -130,7 +174,7 @@ static bool mem_sampling_task_wanted(struct task_struct *task)
 	case PR_MEM_SAMPLING_DISABLE:
 		return false;
 	default:
-		return !READ_ONCE(mem_sampling_opt_in);
+		return !READ_ONCE(mem_sampling_state.opt_in);
 	}
 }
 
@@ -154,8 +198,8 @@ bool mem_sampling_task_sampled(struct task_struct *task)
 {
 	struct mem_sampling_provider *active;
 
-	active = rcu_access_pointer(mem_sampling_active);
-	if (!READ_ONCE(mem_sampling_enabled) || !active)
+	active = rcu_access_pointer(mem_sampling_state.provider);
+	if (!READ_ONCE(mem_sampling_state.enabled) || !active)
 		return false;
 	if (task == current && this_cpu_read(mem_sampling_cpu.lent_by) == active)
 		return false;
@@ -200,7 +244,7 @@ void mem_sampling_records_flush(void)
 		return;
 	count_vm_events(MEM_SAMPLING_SAMPLES, nr);
 	rcu_read_lock();
-	list_for_each_entry_rcu(consumer, &mem_sampling_consumers, node)
+	list_for_each_entry_rcu(consumer, &mem_sampling_state.consumers, node)
 		consumer->handle_batch(cpu->target, cpu->batch, nr);
 	rcu_read_unlock();
 	cpu->nr = 0;
@@ -269,7 +313,7 @@ static void mem_sampling_retarget(struct task_struct *next)
 
 	if (cpu->target == next)
 		return;
-	provider = rcu_dereference_sched(mem_sampling_active);
+	provider = rcu_dereference_sched(mem_sampling_state.provider);
 	if (WARN_ON_ONCE(!provider)) {
 		cpu->nr = 0;
 		cpu->target = NULL;
@@ -292,7 +336,7 @@ struct task_struct *mem_sampling_switch_target(struct task_struct *task)
 	struct task_struct *previous = this_cpu_read(mem_sampling_cpu.target);
 
 	lockdep_assert_irqs_disabled();
-	if (task && !(READ_ONCE(mem_sampling_running) &&
+	if (task && !(READ_ONCE(mem_sampling_state.running) &&
 		      mem_sampling_task_wanted(task)))
 		task = NULL;
 	mem_sampling_retarget(task);
@@ -313,11 +357,12 @@ void __mem_sampling_sched_out(struct task_struct *prev,
 
 	if (likely(!this_cpu_read(mem_sampling_cpu.target)))
 		return;
-	if (!READ_ONCE(mem_sampling_running) || !mem_sampling_task_wanted(next)) {
+	if (!READ_ONCE(mem_sampling_state.running) ||
+	    !mem_sampling_task_wanted(next)) {
 		mem_sampling_retarget(NULL);
 		return;
 	}
-	provider = rcu_dereference_sched(mem_sampling_active);
+	provider = rcu_dereference_sched(mem_sampling_state.provider);
 	provider->ops->drain();
 	mem_sampling_records_flush();
 }
@@ -334,7 +379,7 @@ void __mem_sampling_sched_in(struct task_struct *prev,
 	 * rather than let @next's records be taken for @prev.  Not wanted:
 	 * @next's process may have opted out since sched_out looked.
 	 */
-	if (!READ_ONCE(mem_sampling_running) ||
+	if (!READ_ONCE(mem_sampling_state.running) ||
 	    !mem_sampling_task_wanted(next)) {
 		mem_sampling_retarget(NULL);
 		return;
@@ -346,7 +391,7 @@ void __mem_sampling_sched_in(struct task_struct *prev,
 		return;
 	}
 	/* Drained by __mem_sampling_sched_out(): retarget only. */
-	provider = rcu_dereference_sched(mem_sampling_active);
+	provider = rcu_dereference_sched(mem_sampling_state.provider);
 	cpu->target = next;
 	provider->ops->start(next);
 }
@@ -359,14 +404,14 @@ static void mem_sampling_stop_cpu(void *unused)
 /* Start at once for a sampled current task rather than at its next switch. */
 static void mem_sampling_start_cpu(void *unused)
 {
-	if (READ_ONCE(mem_sampling_running) &&
+	if (READ_ONCE(mem_sampling_state.running) &&
 	    mem_sampling_task_wanted(current))
 		mem_sampling_retarget(current);
 }
 
 /*
  * Stop sampling everywhere and wait until nothing uses the provider or the
- * consumers any more.  The order matters: once mem_sampling_running is
+ * consumers any more.  The order matters: once mem_sampling_state.running is
  * clear no CPU starts the provider again, the IPI stops each CPU after any
  * context switch under way there, and the grace period waits for provider
  * interrupts and dispatches still running.
@@ -374,9 +419,9 @@ static void mem_sampling_start_cpu(void *unused)
 static void mem_sampling_quiesce(void)
 {
 	lockdep_assert_held(&mem_sampling_lock);
-	if (!mem_sampling_running)
+	if (!mem_sampling_state.running)
 		return;
-	WRITE_ONCE(mem_sampling_running, false);
+	WRITE_ONCE(mem_sampling_state.running, false);
 	on_each_cpu(mem_sampling_stop_cpu, NULL, 1);
 	static_branch_disable(&mem_sampling_key);
 	synchronize_rcu();
@@ -385,22 +430,13 @@ static void mem_sampling_quiesce(void)
 static void mem_sampling_resume(void)
 {
 	lockdep_assert_held(&mem_sampling_lock);
-	if (mem_sampling_running || !mem_sampling_enabled ||
-	    mem_sampling_paused || !rcu_access_pointer(mem_sampling_active))
+	if (mem_sampling_state.running || !mem_sampling_state.enabled ||
+	    mem_sampling_state.paused ||
+	    !rcu_access_pointer(mem_sampling_state.provider))
 		return;
 	static_branch_enable(&mem_sampling_key);
-	WRITE_ONCE(mem_sampling_running, true);
+	WRITE_ONCE(mem_sampling_state.running, true);
 	on_each_cpu(mem_sampling_start_cpu, NULL, 1);
-}
-
-/* Re-evaluate current after its process changed mode. */
-static void mem_sampling_update_current(void)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	mem_sampling_switch_target(current);
-	local_irq_restore(flags);
 }
 
 /* ------------------------------------------------------- configuration */
@@ -425,16 +461,15 @@ static void mem_sampling_fit_config(struct mem_sampling_config *cfg,
 }
 
 /*
- * What the provider is configured with: @cfg, the administrator's
- * settings, with the interval scaled as a consumer asked, within what
+ * What a provider with @caps is configured with: @cfg, the administrator's
+ * settings, with the interval scaled by a consumer's @shift, within what
  * the provider can do.
  */
 static struct mem_sampling_config
-mem_sampling_effective(const struct mem_sampling_config *cfg,
+mem_sampling_effective(const struct mem_sampling_config *cfg, int shift,
 		       const struct mem_sampling_provider_caps *caps)
 {
 	struct mem_sampling_config effective = *cfg;
-	int shift = mem_sampling_interval_shift;
 	u64 interval = cfg->interval;
 
 	if (shift >= 0)
@@ -445,6 +480,16 @@ mem_sampling_effective(const struct mem_sampling_config *cfg,
 				     min(caps->min_interval, cfg->interval),
 				     max(caps->max_interval, cfg->interval));
 	return effective;
+}
+
+static bool mem_sampling_config_equal(const struct mem_sampling_config *a,
+				      const struct mem_sampling_config *b)
+{
+	return a->interval == b->interval &&
+	       a->min_latency == b->min_latency &&
+	       a->op_filter == b->op_filter &&
+	       a->buffer_size == b->buffer_size &&
+	       a->paddr == b->paddr;
 }
 
 /* Is @cfg valid, and within @caps when there is a provider? */
@@ -474,52 +519,112 @@ static int mem_sampling_check_config(const struct mem_sampling_config *cfg,
 	return 0;
 }
 
+/**
+ * mem_sampling_commit - make @provider active, running @cfg with its
+ * interval scaled by @shift.
+ * @provider:	the active provider, a provider to put in its place, or NULL
+ *		for none.
+ * @cfg:	settings within @provider's caps (checked or fitted).
+ * @shift:	see mem_sampling_set_interval_shift().
+ *
+ * The one place that configures a provider or changes which one is
+ * active; mem_sampling_lock is held.  Sampling is stopped everywhere
+ * first: a PMU cannot change its interval or buffer under a running
+ * session, and no record taken under the old settings is mixed with the
+ * new ones.  Nothing is stopped when the active provider would run with
+ * what it runs with already.
+ *
+ * If @provider refuses, nothing changes: the active provider is given
+ * back the settings it ran with when it is the one that refused, and was
+ * never touched when it is not.  Either way sampling starts again where it
+ * may (mem_sampling_resume()).
+ *
+ * Return: 0, or the error of @provider's ops->configure.
+ */
+static int mem_sampling_commit(struct mem_sampling_provider *provider,
+			       const struct mem_sampling_config *cfg, int shift)
+{
+	struct mem_sampling_state *state = &mem_sampling_state;
+	struct mem_sampling_provider *active = mem_sampling_provider_locked();
+	struct mem_sampling_config effective, previous;
+	int err = 0;
+
+	lockdep_assert_held(&mem_sampling_lock);
+	if (provider) {
+		effective = mem_sampling_effective(cfg, shift, &provider->caps);
+		previous = mem_sampling_effective(&state->config,
+						  state->interval_shift,
+						  &provider->caps);
+		if (provider != active ||
+		    !mem_sampling_config_equal(&effective, &previous)) {
+			mem_sampling_quiesce();
+			err = provider->ops->configure(&effective);
+		}
+	} else {
+		mem_sampling_quiesce();
+	}
+
+	if (err) {
+		if (provider == active)
+			WARN_ON_ONCE(provider->ops->configure(&previous));
+	} else {
+		state->config = *cfg;
+		state->interval_shift = shift;
+		if (provider != active) {
+			rcu_assign_pointer(state->provider, provider);
+			if (provider)
+				pr_info("provider %s active\n", provider->name);
+		}
+	}
+	mem_sampling_resume();
+	return err;
+}
+
+/* Check @cfg against the active provider and apply it. */
+static int mem_sampling_apply_config(const struct mem_sampling_config *cfg)
+{
+	struct mem_sampling_provider *provider = mem_sampling_provider_locked();
+	int err;
+
+	err = mem_sampling_check_config(cfg, provider ? &provider->caps : NULL);
+	if (err)
+		return err;
+	return mem_sampling_commit(provider, cfg,
+				   mem_sampling_state.interval_shift);
+}
+
 void mem_sampling_get_config(struct mem_sampling_config *cfg)
 {
 	mutex_lock(&mem_sampling_lock);
-	*cfg = mem_sampling_config;
+	*cfg = mem_sampling_state.config;
 	mutex_unlock(&mem_sampling_lock);
 }
 
-/*
- * Validate @cfg against the provider's caps and apply it.  The provider is
- * reconfigured with sampling stopped everywhere: a PMU cannot change its
- * interval or buffer under a running session, and no record taken under
- * the old settings is mixed with the new ones.  If the provider refuses,
- * the old settings stay.
- */
-int mem_sampling_set_config(const struct mem_sampling_config *cfg)
+int mem_sampling_update_config(void (*update)(struct mem_sampling_config *cfg,
+					      void *arg),
+			       void *arg)
 {
-	struct mem_sampling_config effective;
-	struct mem_sampling_provider *provider;
-	bool was_running;
+	struct mem_sampling_config cfg;
 	int err;
 
 	mutex_lock(&mem_sampling_lock);
-	provider = rcu_dereference_protected(mem_sampling_active,
-					     lockdep_is_held(&mem_sampling_lock));
-	err = mem_sampling_check_config(cfg, provider ? &provider->caps : NULL);
-	if (err || !provider) {
-		if (!err)
-			mem_sampling_config = *cfg;
-		goto out;
-	}
-	was_running = mem_sampling_running;
-	mem_sampling_quiesce();
-	effective = mem_sampling_effective(cfg, &provider->caps);
-	err = provider->ops->configure(&effective);
-	if (err) {
-		effective = mem_sampling_effective(&mem_sampling_config,
-						   &provider->caps);
-		WARN_ON_ONCE(provider->ops->configure(&effective));
-	} else {
-		mem_sampling_config = *cfg;
-	}
-	if (was_running)
-		mem_sampling_resume();
-out:
+	cfg = mem_sampling_state.config;
+	update(&cfg, arg);
+	err = mem_sampling_apply_config(&cfg);
 	mutex_unlock(&mem_sampling_lock);
 	return err;
+}
+
+/* The interval the provider runs at; 0 without a provider. */
+static u32 mem_sampling_effective_interval_locked(void)
+{
+	struct mem_sampling_provider *provider = mem_sampling_provider_locked();
+
+	if (!provider)
+		return 0;
+	return mem_sampling_effective(&mem_sampling_state.config,
+				      mem_sampling_state.interval_shift,
+				      &provider->caps).interval;
 }
 
 /**
@@ -541,46 +646,33 @@ out:
  */
 int mem_sampling_set_interval_shift(int shift)
 {
-	struct mem_sampling_config old, new;
 	struct mem_sampling_provider *provider;
-	bool was_running;
-	int old_shift;
-	int ret, err;
+	int ret;
 
 	if (abs(shift) > MEM_SAMPLING_MAX_INTERVAL_SHIFT)
 		return -EINVAL;
 	mutex_lock(&mem_sampling_lock);
-	provider = rcu_dereference_protected(mem_sampling_active,
-					     lockdep_is_held(&mem_sampling_lock));
-	old_shift = mem_sampling_interval_shift;
-	mem_sampling_interval_shift = shift;
-	if (!provider) {
-		ret = mem_sampling_config.interval;
-		goto out;
-	}
-	new = mem_sampling_effective(&mem_sampling_config, &provider->caps);
-	ret = new.interval;
-	mem_sampling_interval_shift = old_shift;
-	old = mem_sampling_effective(&mem_sampling_config, &provider->caps);
-	mem_sampling_interval_shift = shift;
-	/* At the provider's minimum already, or a shift that rounds away. */
-	if (new.interval == old.interval)
-		goto out;
-	was_running = mem_sampling_running;
-	mem_sampling_quiesce();
-	err = provider->ops->configure(&new);
-	if (err) {
-		mem_sampling_interval_shift = old_shift;
-		WARN_ON_ONCE(provider->ops->configure(&old));
-		ret = err;
-	}
-	if (was_running)
-		mem_sampling_resume();
-out:
+	provider = mem_sampling_provider_locked();
+	ret = mem_sampling_commit(provider, &mem_sampling_state.config, shift);
+	if (!ret)
+		ret = provider ? mem_sampling_effective_interval_locked() :
+				 mem_sampling_state.config.interval;
 	mutex_unlock(&mem_sampling_lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(mem_sampling_set_interval_shift);
+
+/* Does a registered consumer refuse a pause now? */
+static bool mem_sampling_samples_needed(void)
+{
+	struct mem_sampling_consumer *consumer;
+
+	lockdep_assert_held(&mem_sampling_lock);
+	list_for_each_entry(consumer, &mem_sampling_state.consumers, node)
+		if (consumer->needs_samples && consumer->needs_samples())
+			return true;
+	return false;
+}
 
 /**
  * mem_sampling_pause - stop sampling everywhere for a while, or go on.
@@ -591,8 +683,10 @@ EXPORT_SYMBOL_GPL(mem_sampling_set_interval_shift);
  * scan period): unlike kernel.mem_sampling_enable=0, tasks stay sampled as
  * far as mem_sampling_task_sampled() is concerned, so nothing falls back to
  * another way of learning; no record is taken until the pause ends.  A
- * pause is refused while the mem_sampling_record event has users, who
- * asked for records.  One consumer should use this; the last request wins.
+ * pause is refused while another consumer needs samples (its
+ * needs_samples() says so: the mem_sampling_record event has users, who
+ * asked for records).  One consumer should use this; the last request
+ * wins.
  *
  * Return: 0, or -EBUSY if a pause was refused.
  */
@@ -601,13 +695,13 @@ int mem_sampling_pause(bool pause)
 	int err = 0;
 
 	mutex_lock(&mem_sampling_lock);
-	if (pause == mem_sampling_paused)
+	if (pause == mem_sampling_state.paused)
 		goto out;
-	if (pause && trace_mem_sampling_record_enabled()) {
+	if (pause && mem_sampling_samples_needed()) {
 		err = -EBUSY;
 		goto out;
 	}
-	mem_sampling_paused = pause;
+	WRITE_ONCE(mem_sampling_state.paused, pause);
 	if (pause)
 		mem_sampling_quiesce();
 	else
@@ -618,37 +712,29 @@ out:
 }
 EXPORT_SYMBOL_GPL(mem_sampling_pause);
 
-/* Whether a consumer paused sampling. */
 bool mem_sampling_get_paused(void)
 {
-	return READ_ONCE(mem_sampling_paused);
+	return READ_ONCE(mem_sampling_state.paused);
 }
 
-/* The interval the provider runs at; 0 without a provider. */
 u32 mem_sampling_get_effective_interval(void)
 {
-	struct mem_sampling_provider *provider;
-	u32 interval = 0;
+	u32 interval;
 
 	mutex_lock(&mem_sampling_lock);
-	provider = rcu_dereference_protected(mem_sampling_active,
-					     lockdep_is_held(&mem_sampling_lock));
-	if (provider)
-		interval = mem_sampling_effective(&mem_sampling_config,
-						  &provider->caps).interval;
+	interval = mem_sampling_effective_interval_locked();
 	mutex_unlock(&mem_sampling_lock);
 	return interval;
 }
 
 bool mem_sampling_get_opt_in(void)
 {
-	return READ_ONCE(mem_sampling_opt_in);
+	return READ_ONCE(mem_sampling_state.opt_in);
 }
 
-/* Takes effect at each CPU's next context switch. */
 void mem_sampling_set_opt_in(bool opt_in)
 {
-	WRITE_ONCE(mem_sampling_opt_in, opt_in);
+	WRITE_ONCE(mem_sampling_state.opt_in, opt_in);
 }
 
 bool mem_sampling_get_provider(char *name, size_t len,
@@ -657,8 +743,7 @@ bool mem_sampling_get_provider(char *name, size_t len,
 	struct mem_sampling_provider *provider;
 
 	mutex_lock(&mem_sampling_lock);
-	provider = rcu_dereference_protected(mem_sampling_active,
-					     lockdep_is_held(&mem_sampling_lock));
+	provider = mem_sampling_provider_locked();
 	if (provider) {
 		strscpy(name, provider->name, len);
 		*caps = provider->caps;
@@ -680,23 +765,14 @@ static bool mem_sampling_provider_valid(const struct mem_sampling_provider *p)
 	       caps->min_buffer_size <= caps->max_buffer_size;
 }
 
-/* Make @provider the active one; sampling is stopped. */
+/* Make @provider active with the current settings fitted to its caps. */
 static int mem_sampling_activate(struct mem_sampling_provider *provider)
 {
-	struct mem_sampling_config cfg = mem_sampling_config, effective;
-	int err;
+	struct mem_sampling_config cfg = mem_sampling_state.config;
 
-	lockdep_assert_held(&mem_sampling_lock);
 	mem_sampling_fit_config(&cfg, &provider->caps);
-	effective = mem_sampling_effective(&cfg, &provider->caps);
-	err = provider->ops->configure(&effective);
-	if (err)
-		return err;
-	mem_sampling_config = cfg;
-	rcu_assign_pointer(mem_sampling_active, provider);
-	mem_sampling_resume();
-	pr_info("provider %s active\n", provider->name);
-	return 0;
+	return mem_sampling_commit(provider, &cfg,
+				   mem_sampling_state.interval_shift);
 }
 
 /**
@@ -718,7 +794,7 @@ int mem_sampling_register_provider(struct mem_sampling_provider *provider)
 	if (!provider || !mem_sampling_provider_valid(provider))
 		return -EINVAL;
 	mutex_lock(&mem_sampling_lock);
-	if (rcu_access_pointer(mem_sampling_active))
+	if (mem_sampling_provider_locked())
 		err = -EBUSY;
 	else
 		err = mem_sampling_activate(provider);
@@ -727,12 +803,6 @@ int mem_sampling_register_provider(struct mem_sampling_provider *provider)
 }
 EXPORT_SYMBOL_GPL(mem_sampling_register_provider);
 
-/*
- * Replace the active provider by @provider while samples flow: stop
- * everywhere, wait, swap.  The provider set aside stays registered and
- * becomes active again when @provider unregisters.  For the test provider,
- * which must be usable on a machine whose real PMU driver registered first.
- */
 int mem_sampling_override_provider(struct mem_sampling_provider *provider)
 {
 	struct mem_sampling_provider *active;
@@ -741,21 +811,14 @@ int mem_sampling_override_provider(struct mem_sampling_provider *provider)
 	if (!provider || !mem_sampling_provider_valid(provider))
 		return -EINVAL;
 	mutex_lock(&mem_sampling_lock);
-	active = rcu_dereference_protected(mem_sampling_active,
-					   lockdep_is_held(&mem_sampling_lock));
-	if (active == provider || mem_sampling_displaced) {
+	active = mem_sampling_provider_locked();
+	if (active == provider || mem_sampling_state.displaced) {
 		err = -EBUSY;
 		goto out;
 	}
-	mem_sampling_quiesce();
-	RCU_INIT_POINTER(mem_sampling_active, NULL);
 	err = mem_sampling_activate(provider);
-	if (err) {
-		rcu_assign_pointer(mem_sampling_active, active);
-		mem_sampling_resume();
-		goto out;
-	}
-	mem_sampling_displaced = active;
+	if (!err)
+		mem_sampling_state.displaced = active;
 out:
 	mutex_unlock(&mem_sampling_lock);
 	return err;
@@ -773,22 +836,21 @@ out:
  */
 void mem_sampling_unregister_provider(struct mem_sampling_provider *provider)
 {
+	struct mem_sampling_state *state = &mem_sampling_state;
 	struct mem_sampling_provider *displaced;
 
 	mutex_lock(&mem_sampling_lock);
-	if (provider && provider == mem_sampling_displaced) {
-		mem_sampling_displaced = NULL;
+	if (provider && provider == state->displaced) {
+		state->displaced = NULL;
 		goto out;
 	}
-	if (WARN_ON(!provider ||
-		    rcu_access_pointer(mem_sampling_active) != provider))
+	if (WARN_ON(!provider || mem_sampling_provider_locked() != provider))
 		goto out;
-	mem_sampling_quiesce();
-	RCU_INIT_POINTER(mem_sampling_active, NULL);
+	mem_sampling_commit(NULL, &state->config, state->interval_shift);
 	synchronize_rcu();
 	pr_info("provider %s unregistered\n", provider->name);
-	displaced = mem_sampling_displaced;
-	mem_sampling_displaced = NULL;
+	displaced = state->displaced;
+	state->displaced = NULL;
 	if (displaced && mem_sampling_activate(displaced))
 		pr_err("provider %s could not be reactivated\n",
 		       displaced->name);
@@ -817,13 +879,13 @@ int mem_sampling_register_consumer(struct mem_sampling_consumer *consumer)
 	if (!consumer || !consumer->handle_batch)
 		return -EINVAL;
 	mutex_lock(&mem_sampling_lock);
-	list_for_each_entry(registered, &mem_sampling_consumers, node) {
+	list_for_each_entry(registered, &mem_sampling_state.consumers, node) {
 		if (registered == consumer) {
 			err = -EBUSY;
 			goto out;
 		}
 	}
-	list_add_tail_rcu(&consumer->node, &mem_sampling_consumers);
+	list_add_tail_rcu(&consumer->node, &mem_sampling_state.consumers);
 out:
 	mutex_unlock(&mem_sampling_lock);
 	return err;
@@ -846,26 +908,6 @@ void mem_sampling_unregister_consumer(struct mem_sampling_consumer *consumer)
 }
 EXPORT_SYMBOL_GPL(mem_sampling_unregister_consumer);
 
-/* The first consumer: one tracepoint event per record. */
-static void mem_sampling_trace_batch(struct task_struct *task,
-				     const struct mem_sampling_record *records,
-				     unsigned int nr)
-{
-	int cpu = smp_processor_id();
-	unsigned int i;
-
-	if (!trace_mem_sampling_record_enabled())
-		return;
-	for (i = 0; i < nr; i++)
-		trace_mem_sampling_record(task, cpu, &records[i]);
-	count_vm_events(MEM_SAMPLING_TRACE_HANDLED, nr);
-}
-
-static struct mem_sampling_consumer mem_sampling_trace_consumer = {
-	.name		= "trace",
-	.handle_batch	= mem_sampling_trace_batch,
-};
-
 /* ------------------------------------------------- enable, sysctl, boot */
 
 /* Set the admin's switch; enabling needs a provider. */
@@ -874,12 +916,12 @@ static int mem_sampling_set_enabled(bool enable)
 	int err = 0;
 
 	mutex_lock(&mem_sampling_lock);
-	if (enable && !rcu_access_pointer(mem_sampling_active)) {
+	if (enable && !rcu_access_pointer(mem_sampling_state.provider)) {
 		pr_warn_once("cannot enable: no provider registered (no SPE or other sampling PMU driver?)\n");
 		err = -ENODEV;
 		goto out;
 	}
-	WRITE_ONCE(mem_sampling_enabled, enable);
+	WRITE_ONCE(mem_sampling_state.enabled, enable);
 	if (enable)
 		mem_sampling_resume();
 	else
@@ -890,11 +932,9 @@ out:
 }
 
 /*
- * proc_dointvec_minmax() on *@val, strictly: writing takes CAP_SYS_ADMIN,
- * and a write must be one number in range and nothing else ("1 2" or
- * "1 x" fail with -EINVAL where proc_dointvec_minmax() alone would take
- * the 1; it reports what it left unread in *@lenp, which
- * proc_douintvec_minmax() does not).  *@val changes only on success.
+ * Built on proc_dointvec_minmax() because it reports in *@lenp what it
+ * left unread, which proc_douintvec_minmax() does not: that is how text
+ * after the number is caught.
  */
 int mem_sampling_proc_int(const struct ctl_table *table, int write,
 			  void *buffer, size_t *lenp, loff_t *ppos, int *val)
@@ -920,7 +960,7 @@ static int mem_sampling_enable_handler(const struct ctl_table *table,
 				       int write, void *buffer, size_t *lenp,
 				       loff_t *ppos)
 {
-	int value = READ_ONCE(mem_sampling_enabled);
+	int value = READ_ONCE(mem_sampling_state.enabled);
 	int err;
 
 	err = mem_sampling_proc_int(table, write, buffer, lenp, ppos, &value);
@@ -949,17 +989,18 @@ static int __init mem_sampling_setup(char *str)
 		pr_warn("ignoring mem_sampling=%s: use on or off\n", str);
 		return -EINVAL;
 	}
-	WRITE_ONCE(mem_sampling_enabled, enable);
+	WRITE_ONCE(mem_sampling_state.enabled, enable);
 	return 0;
 }
 early_param("mem_sampling", mem_sampling_setup);
 
-/* ------------------------------------------------------------- prctl */
+/* ------------------------------------------------------- process mode */
 
 /*
  * The mode lives in the mm: every thread of a process shares it, fork
  * copies it (a new mm starts from its parent's) and so does exec (the new
  * mm starts from the old one), so a launcher can opt a program in or out.
+ * PR_SET_MEM_SAMPLING sets it (mm/mem_sampling_prctl.c).
  */
 void mem_sampling_mm_init(struct mm_struct *mm)
 {
@@ -969,49 +1010,12 @@ void mem_sampling_mm_init(struct mm_struct *mm)
 					 PR_MEM_SAMPLING_DEFAULT;
 }
 
-/* PR_SET_MEM_SAMPLING: any process may choose its own mode. */
-int mem_sampling_prctl_set(unsigned long mode, unsigned long arg3,
-			   unsigned long arg4, unsigned long arg5)
-{
-	struct mm_struct *mm = current->mm;
-
-	if (arg3 || arg4 || arg5)
-		return -EINVAL;
-	if (mode != PR_MEM_SAMPLING_DEFAULT && mode != PR_MEM_SAMPLING_ENABLE &&
-	    mode != PR_MEM_SAMPLING_DISABLE)
-		return -EINVAL;
-	if (!mm || (current->flags & PF_KTHREAD))
-		return -EINVAL;
-	WRITE_ONCE(mm->mem_sampling_mode, mode);
-	/* This thread at once; the others at their next context switch. */
-	mem_sampling_update_current();
-	return 0;
-}
-
-/* PR_GET_MEM_SAMPLING: returns the mode. */
-int mem_sampling_prctl_get(unsigned long arg2, unsigned long arg3,
-			   unsigned long arg4, unsigned long arg5)
-{
-	struct mm_struct *mm = current->mm;
-
-	if (arg2 || arg3 || arg4 || arg5)
-		return -EINVAL;
-	if (!mm || (current->flags & PF_KTHREAD))
-		return -EINVAL;
-	return READ_ONCE(mm->mem_sampling_mode);
-}
-
 /* -------------------------------------------------------------- init */
 
 static int __init mem_sampling_init(void)
 {
-	int err;
-
-	err = mem_sampling_register_consumer(&mem_sampling_trace_consumer);
-	if (err)
-		return err;
 	register_sysctl_init("kernel", mem_sampling_sysctls);
-	return mem_sampling_sysfs_init();
+	return 0;
 }
 subsys_initcall(mem_sampling_init);
 

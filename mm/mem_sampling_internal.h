@@ -1,32 +1,46 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the mem_sampling core shares with its own user interface
- * (mem_sampling_sysfs.c) and its test provider.  Not for providers or
- * consumers: their contract is include/linux/mem_sampling.h.
+ * What the mem_sampling core shares with its own user interfaces
+ * (mem_sampling_sysfs.c, mem_sampling_prctl.c) and its test provider.
+ * Not for providers or consumers: their contract is
+ * include/linux/mem_sampling.h.
  */
 #ifndef _MM_MEM_SAMPLING_INTERNAL_H
 #define _MM_MEM_SAMPLING_INTERNAL_H
 
 #include <linux/mem_sampling.h>
-#include <linux/sysctl.h>
 
 /* Longest provider name shown in sysfs, with its NUL. */
 #define MEM_SAMPLING_NAME_LEN	32
 
 void mem_sampling_get_config(struct mem_sampling_config *cfg);
-int mem_sampling_set_config(const struct mem_sampling_config *cfg);
+
+/**
+ * mem_sampling_update_config - change the settings under the core's lock.
+ * @update:	changes the settings in *@cfg, a copy of the current ones;
+ *		called with the core's lock held, so it must not sleep long
+ *		or call into the core.
+ * @arg:	passed to @update.
+ *
+ * Read, change and write back in one: two writers changing different
+ * fields (two sysfs files) cannot lose each other's change, as a
+ * mem_sampling_get_config() followed by a write back could.  The result
+ * is validated against the active provider's caps and applied, with
+ * sampling stopped everywhere while the provider is reconfigured.
+ *
+ * Return: 0; -EINVAL if the result is not valid for the provider; or the
+ * error of the provider's ops->configure.  On error nothing changes.
+ */
+int mem_sampling_update_config(void (*update)(struct mem_sampling_config *cfg,
+					      void *arg),
+			       void *arg);
+
 /* The interval the provider runs at (after any consumer's shift), or 0. */
 u32 mem_sampling_get_effective_interval(void);
+/* Whether a consumer paused sampling (mem_sampling_pause()). */
 bool mem_sampling_get_paused(void);
-
-/*
- * proc_dointvec_minmax() on *@val, strictly (writing takes CAP_SYS_ADMIN,
- * one number in range and nothing else); for the core's sysctl and NUMA
- * balancing's.  *@val changes only on success.
- */
-int mem_sampling_proc_int(const struct ctl_table *table, int write,
-			  void *buffer, size_t *lenp, loff_t *ppos, int *val);
 bool mem_sampling_get_opt_in(void);
+/* Takes effect at each CPU's next context switch. */
 void mem_sampling_set_opt_in(bool opt_in);
 /* Copies the active provider's name and caps; false when there is none. */
 bool mem_sampling_get_provider(char *name, size_t len,
@@ -44,18 +58,12 @@ bool mem_sampling_get_provider(char *name, size_t len,
 struct task_struct *mem_sampling_switch_target(struct task_struct *task);
 
 /*
- * Register @provider in place of the active one, which is set aside and
- * comes back when @provider unregisters.  -EBUSY if one is set aside.
+ * Register @provider in place of the active one while samples flow: stop
+ * everywhere, wait, swap.  The provider set aside stays registered and
+ * becomes active again when @provider unregisters.  -EBUSY if one is set
+ * aside already.  For the test provider, which must be usable on a machine
+ * whose real PMU driver registered first.
  */
 int mem_sampling_override_provider(struct mem_sampling_provider *provider);
-
-#ifdef CONFIG_SYSFS
-int mem_sampling_sysfs_init(void);
-#else
-static inline int mem_sampling_sysfs_init(void)
-{
-	return 0;
-}
-#endif
 
 #endif /* _MM_MEM_SAMPLING_INTERNAL_H */

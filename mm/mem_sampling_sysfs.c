@@ -9,10 +9,13 @@
  * /sys/kernel/mm/transparent_hugepage/ and DAMON do.  The master switch
  * stays the sysctl kernel.mem_sampling_enable that openEuler users know.
  *
- * Every write is validated against the provider's caps by the core and
- * applied with sampling stopped; see mem_sampling_set_config().
+ * Every write changes its field under the core's lock
+ * (mem_sampling_update_config()), so writers of different files cannot
+ * lose each other's change; the core validates the result against the
+ * provider's caps and applies it with sampling stopped.
  */
 
+#include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
 #include <linux/mm.h>
@@ -63,21 +66,32 @@ static ssize_t mem_sampling_u32_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%u\n", *(u32 *)((char *)&cfg + u32_attr->offset));
 }
 
+/* What a store changes: @value at @offset in struct mem_sampling_config. */
+struct mem_sampling_u32_update {
+	size_t offset;
+	u32 value;
+};
+
+static void mem_sampling_u32_update(struct mem_sampling_config *cfg, void *arg)
+{
+	const struct mem_sampling_u32_update *update = arg;
+
+	*(u32 *)((char *)cfg + update->offset) = update->value;
+}
+
 static ssize_t mem_sampling_u32_store(struct kobject *kobj,
 				      struct kobj_attribute *attr,
 				      const char *buf, size_t count)
 {
 	struct mem_sampling_u32_attr *u32_attr =
 		container_of(attr, struct mem_sampling_u32_attr, attr);
-	struct mem_sampling_config cfg;
-	u32 value;
+	struct mem_sampling_u32_update update = { .offset = u32_attr->offset };
 	int err;
 
-	if (!mem_sampling_text_ok(buf, count) || kstrtou32(buf, 0, &value))
+	if (!mem_sampling_text_ok(buf, count) ||
+	    kstrtou32(buf, 0, &update.value))
 		return -EINVAL;
-	mem_sampling_get_config(&cfg);
-	*(u32 *)((char *)&cfg + u32_attr->offset) = value;
-	err = mem_sampling_set_config(&cfg);
+	err = mem_sampling_update_config(mem_sampling_u32_update, &update);
 	return err ? err : count;
 }
 
@@ -118,21 +132,25 @@ static ssize_t op_filter_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%s\n", op_filter_names[cfg.op_filter]);
 }
 
+static void op_filter_update(struct mem_sampling_config *cfg, void *arg)
+{
+	cfg->op_filter = *(u32 *)arg;
+}
+
 static ssize_t op_filter_store(struct kobject *kobj,
 			       struct kobj_attribute *attr,
 			       const char *buf, size_t count)
 {
-	struct mem_sampling_config cfg;
 	int filter, err;
+	u32 op_filter;
 
 	if (!mem_sampling_text_ok(buf, count))
 		return -EINVAL;
 	filter = sysfs_match_string(op_filter_names, buf);
 	if (filter < 0)
 		return -EINVAL;
-	mem_sampling_get_config(&cfg);
-	cfg.op_filter = filter;
-	err = mem_sampling_set_config(&cfg);
+	op_filter = filter;
+	err = mem_sampling_update_config(op_filter_update, &op_filter);
 	return err ? err : count;
 }
 
@@ -147,19 +165,21 @@ static ssize_t paddr_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", cfg.paddr);
 }
 
+static void paddr_update(struct mem_sampling_config *cfg, void *arg)
+{
+	cfg->paddr = *(bool *)arg;
+}
+
 static ssize_t paddr_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
 {
-	struct mem_sampling_config cfg;
 	bool paddr;
 	int err;
 
 	err = mem_sampling_parse_switch(buf, count, &paddr);
 	if (err)
 		return err;
-	mem_sampling_get_config(&cfg);
-	cfg.paddr = paddr;
-	err = mem_sampling_set_config(&cfg);
+	err = mem_sampling_update_config(paddr_update, &paddr);
 	return err ? err : count;
 }
 
@@ -329,7 +349,7 @@ static const struct attribute_group *mem_sampling_groups[] = {
 	NULL,
 };
 
-int __init mem_sampling_sysfs_init(void)
+static int __init mem_sampling_sysfs_init(void)
 {
 	struct kobject *kobj;
 	int err;
@@ -342,3 +362,4 @@ int __init mem_sampling_sysfs_init(void)
 		kobject_put(kobj);
 	return err;
 }
+subsys_initcall(mem_sampling_sysfs_init);

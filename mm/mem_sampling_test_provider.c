@@ -57,62 +57,63 @@
 #include "mem_sampling_internal.h"
 
 /* Bounds of one write: keeps parsing and interrupts-off time short. */
-#define TEST_INJECT_MAX_BYTES	(64 * 1024)
-#define TEST_INJECT_MAX_COUNT	4096
+#define MEM_SAMPLING_TEST_INJECT_MAX_BYTES	(64 * 1024)
+#define MEM_SAMPLING_TEST_INJECT_MAX_COUNT	4096
 
-struct test_line {
+struct mem_sampling_test_line {
 	pid_t pid;
 	unsigned int count;
 	bool truncated;
 	struct mem_sampling_record record;
 };
 
-static DEFINE_MUTEX(test_lock);
-static bool test_registered;
-static DEFINE_SPINLOCK(test_config_lock);
-static struct mem_sampling_config test_config;
+static DEFINE_MUTEX(mem_sampling_test_lock);
+static bool mem_sampling_test_registered;
+static DEFINE_SPINLOCK(mem_sampling_test_config_lock);
+static struct mem_sampling_config mem_sampling_test_config;
 /* Started for a task on this CPU (the "PMU" is running). */
-static DEFINE_PER_CPU(bool, test_armed);
-/* Calls of each op, shown in debugfs: the core's context switch path at work. */
-static atomic_long_t test_configures, test_starts, test_stops, test_drains;
+static DEFINE_PER_CPU(bool, mem_sampling_test_armed);
+/* Calls of each op, in debugfs: the core's context switch path at work. */
+static atomic_long_t mem_sampling_test_configures, mem_sampling_test_starts;
+static atomic_long_t mem_sampling_test_stops, mem_sampling_test_drains;
 
-static int test_configure(const struct mem_sampling_config *cfg)
+static int mem_sampling_test_configure(const struct mem_sampling_config *cfg)
 {
-	spin_lock(&test_config_lock);
-	test_config = *cfg;
-	spin_unlock(&test_config_lock);
-	atomic_long_inc(&test_configures);
+	spin_lock(&mem_sampling_test_config_lock);
+	mem_sampling_test_config = *cfg;
+	spin_unlock(&mem_sampling_test_config_lock);
+	atomic_long_inc(&mem_sampling_test_configures);
 	return 0;
 }
 
-static void test_start(struct task_struct *task)
+static void mem_sampling_test_start(struct task_struct *task)
 {
-	this_cpu_write(test_armed, true);
-	atomic_long_inc(&test_starts);
+	this_cpu_write(mem_sampling_test_armed, true);
+	atomic_long_inc(&mem_sampling_test_starts);
 }
 
-static void test_stop(void)
+static void mem_sampling_test_stop(void)
 {
-	this_cpu_write(test_armed, false);
-	atomic_long_inc(&test_stops);
+	this_cpu_write(mem_sampling_test_armed, false);
+	atomic_long_inc(&mem_sampling_test_stops);
 }
 
 /* Records go to the core as they are injected: nothing stays buffered. */
-static void test_drain(void)
+static void mem_sampling_test_drain(void)
 {
-	atomic_long_inc(&test_drains);
+	atomic_long_inc(&mem_sampling_test_drains);
 }
 
-static const struct mem_sampling_provider_ops test_ops = {
-	.configure	= test_configure,
-	.start		= test_start,
-	.stop		= test_stop,
-	.drain		= test_drain,
+static const struct mem_sampling_provider_ops mem_sampling_test_ops = {
+	.configure	= mem_sampling_test_configure,
+	.start		= mem_sampling_test_start,
+	.stop		= mem_sampling_test_stop,
+	.drain		= mem_sampling_test_drain,
 };
 
-static struct mem_sampling_provider test_provider = {
+static struct mem_sampling_provider mem_sampling_test_provider = {
 	.name	= "test",
-	.ops	= &test_ops,
+	.ops	= &mem_sampling_test_ops,
 	.caps	= {
 		.flags			= MEM_SAMPLING_CAP_PADDR |
 					  MEM_SAMPLING_CAP_LATENCY |
@@ -128,7 +129,7 @@ static struct mem_sampling_provider test_provider = {
 
 /* ------------------------------------------------------------- parsing */
 
-static int test_parse_op(const char *value, u8 *op)
+static int mem_sampling_test_parse_op(const char *value, u8 *op)
 {
 	static const char * const names[] = {
 		[MEM_SAMPLING_OP_OTHER]		= "other",
@@ -144,13 +145,13 @@ static int test_parse_op(const char *value, u8 *op)
 	return 0;
 }
 
-static int test_parse_u16(const char *value, u16 *result)
+static int mem_sampling_test_parse_u16(const char *value, u16 *result)
 {
 	return kstrtou16(value, 0, result);
 }
 
 /* 0 or 1: kstrtobool() would also take "yes" or "1x". */
-static int test_parse_flag(const char *value, bool *result)
+static int mem_sampling_test_parse_flag(const char *value, bool *result)
 {
 	unsigned int flag;
 
@@ -160,23 +161,104 @@ static int test_parse_flag(const char *value, bool *result)
 	return 0;
 }
 
-/* Parse one non-empty line (NUL-terminated, modified in place). */
-static int test_parse_line(char *line, struct test_line *parsed)
+/* The keys of an inject line, each at most once per line. */
+enum mem_sampling_test_key {
+	MEM_SAMPLING_TEST_KEY_PID,
+	MEM_SAMPLING_TEST_KEY_VADDR,
+	MEM_SAMPLING_TEST_KEY_PADDR,
+	MEM_SAMPLING_TEST_KEY_PC,
+	MEM_SAMPLING_TEST_KEY_OP,
+	MEM_SAMPLING_TEST_KEY_LATENCY,
+	MEM_SAMPLING_TEST_KEY_DATA_SOURCE,
+	MEM_SAMPLING_TEST_KEY_EVENTS,
+	MEM_SAMPLING_TEST_KEY_COUNT,
+	MEM_SAMPLING_TEST_KEY_TRUNCATED,
+	MEM_SAMPLING_TEST_NR_KEYS,
+};
+
+static const char * const mem_sampling_test_keys[MEM_SAMPLING_TEST_NR_KEYS] = {
+	[MEM_SAMPLING_TEST_KEY_PID]		= "pid",
+	[MEM_SAMPLING_TEST_KEY_VADDR]		= "vaddr",
+	[MEM_SAMPLING_TEST_KEY_PADDR]		= "paddr",
+	[MEM_SAMPLING_TEST_KEY_PC]		= "pc",
+	[MEM_SAMPLING_TEST_KEY_OP]		= "op",
+	[MEM_SAMPLING_TEST_KEY_LATENCY]		= "latency",
+	[MEM_SAMPLING_TEST_KEY_DATA_SOURCE]	= "data_source",
+	[MEM_SAMPLING_TEST_KEY_EVENTS]		= "events",
+	[MEM_SAMPLING_TEST_KEY_COUNT]		= "count",
+	[MEM_SAMPLING_TEST_KEY_TRUNCATED]	= "truncated",
+};
+
+/* Set @key of @parsed from @value. */
+static int mem_sampling_test_parse_key(enum mem_sampling_test_key key,
+				       const char *value,
+				       struct mem_sampling_test_line *parsed)
 {
 	struct mem_sampling_record *record = &parsed->record;
+	int err;
+
+	switch (key) {
+	case MEM_SAMPLING_TEST_KEY_PID:
+		err = kstrtoint(value, 0, &parsed->pid);
+		if (!err && parsed->pid < 0)
+			err = -EINVAL;
+		break;
+	case MEM_SAMPLING_TEST_KEY_VADDR:
+		err = kstrtou64(value, 0, &record->vaddr);
+		record->flags |= MEM_SAMPLING_RECORD_VADDR_VALID;
+		break;
+	case MEM_SAMPLING_TEST_KEY_PADDR:
+		err = kstrtou64(value, 0, &record->paddr);
+		record->flags |= MEM_SAMPLING_RECORD_PADDR_VALID;
+		break;
+	case MEM_SAMPLING_TEST_KEY_PC:
+		err = kstrtou64(value, 0, &record->pc);
+		record->flags |= MEM_SAMPLING_RECORD_PC_VALID;
+		break;
+	case MEM_SAMPLING_TEST_KEY_OP:
+		err = mem_sampling_test_parse_op(value, &record->op);
+		break;
+	case MEM_SAMPLING_TEST_KEY_LATENCY:
+		err = mem_sampling_test_parse_u16(value, &record->total_latency);
+		record->flags |= MEM_SAMPLING_RECORD_TOTAL_LAT_VALID;
+		break;
+	case MEM_SAMPLING_TEST_KEY_DATA_SOURCE:
+		err = mem_sampling_test_parse_u16(value, &record->data_source);
+		record->flags |= MEM_SAMPLING_RECORD_DATA_SOURCE_VALID;
+		break;
+	case MEM_SAMPLING_TEST_KEY_EVENTS:
+		err = kstrtou32(value, 0, &record->events);
+		break;
+	case MEM_SAMPLING_TEST_KEY_COUNT:
+		err = kstrtouint(value, 0, &parsed->count);
+		if (!err && (!parsed->count ||
+			     parsed->count > MEM_SAMPLING_TEST_INJECT_MAX_COUNT))
+			err = -EINVAL;
+		break;
+	case MEM_SAMPLING_TEST_KEY_TRUNCATED:
+		err = mem_sampling_test_parse_flag(value, &parsed->truncated);
+		if (parsed->truncated)
+			record->flags |= MEM_SAMPLING_RECORD_TRUNCATED;
+		break;
+	default:
+		err = -EINVAL;
+		break;
+	}
+	return err ? -EINVAL : 0;
+}
+
+/* Parse one non-empty line (NUL-terminated, modified in place). */
+static int mem_sampling_test_parse_line(char *line,
+					struct mem_sampling_test_line *parsed)
+{
 	unsigned long seen = 0;
 	char *token;
-	int err;
+	int key;
 
 	memset(parsed, 0, sizeof(*parsed));
 	parsed->count = 1;
 	while ((token = strsep(&line, " \t")) != NULL) {
 		char *value;
-		int key;
-		static const char * const keys[] = {
-			"pid", "vaddr", "paddr", "pc", "op", "latency",
-			"data_source", "events", "count", "truncated",
-		};
 
 		if (!*token)
 			continue;
@@ -184,62 +266,21 @@ static int test_parse_line(char *line, struct test_line *parsed)
 		if (!value || value == token || !value[1])
 			return -EINVAL;
 		*value++ = '\0';
-		key = match_string(keys, ARRAY_SIZE(keys), token);
+		key = match_string(mem_sampling_test_keys,
+				   ARRAY_SIZE(mem_sampling_test_keys), token);
 		if (key < 0 || (seen & BIT(key)))
 			return -EINVAL;
 		seen |= BIT(key);
-		switch (key) {
-		case 0:
-			err = kstrtoint(value, 0, &parsed->pid);
-			if (!err && parsed->pid < 0)
-				err = -EINVAL;
-			break;
-		case 1:
-			err = kstrtou64(value, 0, &record->vaddr);
-			record->flags |= MEM_SAMPLING_RECORD_VADDR_VALID;
-			break;
-		case 2:
-			err = kstrtou64(value, 0, &record->paddr);
-			record->flags |= MEM_SAMPLING_RECORD_PADDR_VALID;
-			break;
-		case 3:
-			err = kstrtou64(value, 0, &record->pc);
-			record->flags |= MEM_SAMPLING_RECORD_PC_VALID;
-			break;
-		case 4:
-			err = test_parse_op(value, &record->op);
-			break;
-		case 5:
-			err = test_parse_u16(value, &record->total_latency);
-			record->flags |= MEM_SAMPLING_RECORD_TOTAL_LAT_VALID;
-			break;
-		case 6:
-			err = test_parse_u16(value, &record->data_source);
-			record->flags |= MEM_SAMPLING_RECORD_DATA_SOURCE_VALID;
-			break;
-		case 7:
-			err = kstrtou32(value, 0, &record->events);
-			break;
-		case 8:
-			err = kstrtouint(value, 0, &parsed->count);
-			if (!err && (!parsed->count ||
-				     parsed->count > TEST_INJECT_MAX_COUNT))
-				err = -EINVAL;
-			break;
-		default:
-			err = test_parse_flag(value, &parsed->truncated);
-			if (parsed->truncated)
-				record->flags |= MEM_SAMPLING_RECORD_TRUNCATED;
-			break;
-		}
-		if (err)
+		if (mem_sampling_test_parse_key(key, value, parsed))
 			return -EINVAL;
 	}
 	return 0;
 }
 
 /* Parse @text into @lines; returns how many, or -EINVAL. */
-static int test_parse(char *text, struct test_line *lines, int max_lines)
+static int mem_sampling_test_parse(char *text,
+				   struct mem_sampling_test_line *lines,
+				   int max_lines)
 {
 	unsigned int total = 0;
 	char *line;
@@ -251,11 +292,11 @@ static int test_parse(char *text, struct test_line *lines, int max_lines)
 			continue;
 		if (nr == max_lines)
 			return -EINVAL;
-		err = test_parse_line(line, &lines[nr]);
+		err = mem_sampling_test_parse_line(line, &lines[nr]);
 		if (err)
 			return err;
 		total += lines[nr].count;
-		if (total > TEST_INJECT_MAX_COUNT)
+		if (total > MEM_SAMPLING_TEST_INJECT_MAX_COUNT)
 			return -EINVAL;
 		nr++;
 	}
@@ -265,8 +306,8 @@ static int test_parse(char *text, struct test_line *lines, int max_lines)
 /* ----------------------------------------------------------- injection */
 
 /* What the "hardware" filters let through, under the current config. */
-static bool test_filter(struct mem_sampling_record *record,
-			const struct mem_sampling_config *cfg)
+static bool mem_sampling_test_filter(struct mem_sampling_record *record,
+				     const struct mem_sampling_config *cfg)
 {
 	if (cfg->min_latency &&
 	    (!(record->flags & MEM_SAMPLING_RECORD_TOTAL_LAT_VALID) ||
@@ -296,19 +337,20 @@ static bool test_filter(struct mem_sampling_record *record,
  * Feed @nr copies of @line's record for @task through the provider path:
  * one "interrupt" per buffer_size bytes of records.
  */
-static void test_inject_line(struct task_struct *task,
-			     const struct test_line *line)
+static void
+mem_sampling_test_inject_line(struct task_struct *task,
+			      const struct mem_sampling_test_line *line)
 {
 	unsigned int per_interrupt, left = line->count;
 	struct mem_sampling_record record = line->record;
 	struct mem_sampling_config cfg;
 
-	spin_lock(&test_config_lock);
-	cfg = test_config;
-	spin_unlock(&test_config_lock);
+	spin_lock(&mem_sampling_test_config_lock);
+	cfg = mem_sampling_test_config;
+	spin_unlock(&mem_sampling_test_config_lock);
 	per_interrupt = max_t(unsigned int, 1,
 			      cfg.buffer_size / sizeof(record));
-	if (!test_filter(&record, &cfg))
+	if (!mem_sampling_test_filter(&record, &cfg))
 		return;
 	while (left) {
 		unsigned int chunk = min(left, per_interrupt), i;
@@ -317,7 +359,7 @@ static void test_inject_line(struct task_struct *task,
 
 		local_irq_save(flags);
 		previous = mem_sampling_switch_target(task);
-		if (this_cpu_read(test_armed)) {
+		if (this_cpu_read(mem_sampling_test_armed)) {
 			for (i = 0; i < chunk; i++)
 				mem_sampling_records_add(&record, 1);
 			if (line->truncated)
@@ -331,18 +373,19 @@ static void test_inject_line(struct task_struct *task,
 	}
 }
 
-static ssize_t test_inject_write(struct file *file, const char __user *ubuf,
-				 size_t count, loff_t *ppos)
+static ssize_t mem_sampling_test_inject_write(struct file *file,
+					      const char __user *ubuf,
+					      size_t count, loff_t *ppos)
 {
 	struct task_struct **tasks = NULL;
-	struct test_line *lines = NULL;
+	struct mem_sampling_test_line *lines = NULL;
 	int nr, i, max_lines;
 	char *text;
 	ssize_t ret;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (!count || count > TEST_INJECT_MAX_BYTES)
+	if (!count || count > MEM_SAMPLING_TEST_INJECT_MAX_BYTES)
 		return -EINVAL;
 	text = memdup_user_nul(ubuf, count);
 	if (IS_ERR(text))
@@ -359,7 +402,7 @@ static ssize_t test_inject_write(struct file *file, const char __user *ubuf,
 		ret = -ENOMEM;
 		goto out;
 	}
-	nr = test_parse(text, lines, max_lines);
+	nr = mem_sampling_test_parse(text, lines, max_lines);
 	if (nr < 0) {
 		ret = nr;
 		goto out;
@@ -382,10 +425,10 @@ static ssize_t test_inject_write(struct file *file, const char __user *ubuf,
 			goto out;
 		}
 	}
-	mutex_lock(&test_lock);
+	mutex_lock(&mem_sampling_test_lock);
 	/* Never start another provider for the line's task. */
-	if (!test_registered) {
-		mutex_unlock(&test_lock);
+	if (!mem_sampling_test_registered) {
+		mutex_unlock(&mem_sampling_test_lock);
 		ret = -ENODEV;
 		goto out;
 	}
@@ -395,10 +438,10 @@ static ssize_t test_inject_write(struct file *file, const char __user *ubuf,
 
 		if (!mm)
 			continue;
-		test_inject_line(tasks[i], &lines[i]);
+		mem_sampling_test_inject_line(tasks[i], &lines[i]);
 		mmput(mm);
 	}
-	mutex_unlock(&test_lock);
+	mutex_unlock(&mem_sampling_test_lock);
 	ret = count;
 out:
 	if (tasks)
@@ -410,44 +453,47 @@ out:
 	return ret;
 }
 
-static const struct file_operations test_inject_fops = {
+static const struct file_operations mem_sampling_test_inject_fops = {
 	.owner	= THIS_MODULE,
 	.open	= simple_open,
-	.write	= test_inject_write,
+	.write	= mem_sampling_test_inject_write,
 	.llseek	= noop_llseek,
 };
 
 /* ------------------------------------------------------- registration */
 
-static int test_set_active(bool active)
+static int mem_sampling_test_set_active(bool active)
 {
 	int err = 0;
 
-	mutex_lock(&test_lock);
-	if (active && !test_registered) {
-		err = mem_sampling_override_provider(&test_provider);
-		test_registered = !err;
-	} else if (!active && test_registered) {
-		mem_sampling_unregister_provider(&test_provider);
-		test_registered = false;
+	mutex_lock(&mem_sampling_test_lock);
+	if (active && !mem_sampling_test_registered) {
+		err = mem_sampling_override_provider(&mem_sampling_test_provider);
+		mem_sampling_test_registered = !err;
+	} else if (!active && mem_sampling_test_registered) {
+		mem_sampling_unregister_provider(&mem_sampling_test_provider);
+		mem_sampling_test_registered = false;
 	}
-	mutex_unlock(&test_lock);
+	mutex_unlock(&mem_sampling_test_lock);
 	return err;
 }
 
-static ssize_t test_active_read(struct file *file, char __user *ubuf,
-				size_t count, loff_t *ppos)
+static ssize_t mem_sampling_test_active_read(struct file *file,
+					     char __user *ubuf,
+					     size_t count, loff_t *ppos)
 {
 	char text[4];
 	int len;
 
-	len = scnprintf(text, sizeof(text), "%d\n", READ_ONCE(test_registered));
+	len = scnprintf(text, sizeof(text), "%d\n",
+			READ_ONCE(mem_sampling_test_registered));
 	return simple_read_from_buffer(ubuf, count, ppos, text, len);
 }
 
 /* "0" or "1", a newline at most after it; anything else is -EINVAL. */
-static ssize_t test_active_write(struct file *file, const char __user *ubuf,
-				 size_t count, loff_t *ppos)
+static ssize_t mem_sampling_test_active_write(struct file *file,
+					      const char __user *ubuf,
+					      size_t count, loff_t *ppos)
 {
 	char text[8] = {};
 	unsigned int value;
@@ -461,28 +507,28 @@ static ssize_t test_active_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	if (strlen(text) != count || kstrtouint(text, 10, &value) || value > 1)
 		return -EINVAL;
-	err = test_set_active(value);
+	err = mem_sampling_test_set_active(value);
 	return err ? err : count;
 }
 
-static const struct file_operations test_active_fops = {
+static const struct file_operations mem_sampling_test_active_fops = {
 	.owner	= THIS_MODULE,
 	.open	= simple_open,
-	.read	= test_active_read,
-	.write	= test_active_write,
+	.read	= mem_sampling_test_active_read,
+	.write	= mem_sampling_test_active_write,
 	.llseek	= default_llseek,
 };
 
-static int test_stats_show(struct seq_file *m, void *unused)
+static int mem_sampling_test_stats_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "configures %ld\nstarts %ld\nstops %ld\ndrains %ld\n",
-		   atomic_long_read(&test_configures),
-		   atomic_long_read(&test_starts),
-		   atomic_long_read(&test_stops),
-		   atomic_long_read(&test_drains));
+		   atomic_long_read(&mem_sampling_test_configures),
+		   atomic_long_read(&mem_sampling_test_starts),
+		   atomic_long_read(&mem_sampling_test_stops),
+		   atomic_long_read(&mem_sampling_test_drains));
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(test_stats);
+DEFINE_SHOW_ATTRIBUTE(mem_sampling_test_stats);
 
 static int __init mem_sampling_test_provider_init(void)
 {
@@ -490,15 +536,15 @@ static int __init mem_sampling_test_provider_init(void)
 	int err;
 
 	dir = debugfs_create_dir("mem_sampling", NULL);
-	debugfs_create_file("inject", 0200, dir, NULL, &test_inject_fops);
-	debugfs_create_file("active", 0600, dir, NULL, &test_active_fops);
-	debugfs_create_file("stats", 0400, dir, NULL, &test_stats_fops);
+	debugfs_create_file("inject", 0200, dir, NULL, &mem_sampling_test_inject_fops);
+	debugfs_create_file("active", 0600, dir, NULL, &mem_sampling_test_active_fops);
+	debugfs_create_file("stats", 0400, dir, NULL, &mem_sampling_test_stats_fops);
 
 	/* Stand in only when no real provider registered before us. */
-	mutex_lock(&test_lock);
-	err = mem_sampling_register_provider(&test_provider);
-	test_registered = !err;
-	mutex_unlock(&test_lock);
+	mutex_lock(&mem_sampling_test_lock);
+	err = mem_sampling_register_provider(&mem_sampling_test_provider);
+	mem_sampling_test_registered = !err;
+	mutex_unlock(&mem_sampling_test_lock);
 	if (err)
 		pr_info("not registered (%d): another provider is active; write 1 to debugfs mem_sampling/active to take over\n",
 			err);

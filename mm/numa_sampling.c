@@ -54,7 +54,6 @@
 #include <trace/events/numa_sampling.h>
 
 #include "internal.h"
-#include "mem_sampling_internal.h"
 
 /*
  * Samples a task can have waiting, and so the most one batch processes:
@@ -143,24 +142,43 @@ struct numa_sampling_window {
 
 DEFINE_STATIC_KEY_FALSE(numa_sampling_mode_key);
 
-/*
- * kernel.numa_balancing_mem_sampling and the adaptive interval's state,
- * under the mutex: the sysctls write them, the adapt work reads them.
+/* Serialises the sysctls and the adaptation work. */
+static DEFINE_MUTEX(numa_sampling_lock);
+
+/**
+ * struct numa_sampling_state - sample mode's settings and the adaptive
+ * sampling interval's state.
+ * @mode:	 kernel.numa_balancing_mem_sampling.  numa_sampling_lock;
+ *		 numa_sampling_mode_key follows it for lockless readers.
+ * @adapt_max:	 kernel.numa_balancing_mem_sampling_adapt, the largest
+ *		 |interval shift|.  numa_sampling_lock.
+ * @region_order: kernel.numa_balancing_mem_sampling_region_order.  One
+ *		 int, any value in range is valid: written with WRITE_ONCE()
+ *		 without a lock, read locklessly by the task_work.
+ * @shift:	 the shift asked of mem_sampling_set_interval_shift().
+ *		 numa_sampling_lock.
+ * @window_last: sums of the per-CPU numa_sampling_window at the end of
+ *		 the last period.  numa_sampling_lock.
+ * @rest_ms:	 length of the last rest, 0 when not resting since the
+ *		 rate last rose.  numa_sampling_lock.
+ * @resting:	 sampling is paused for a rest.  Written under
+ *		 numa_sampling_lock, read locklessly by tasks new to
+ *		 sampling.
  */
-static int numa_sampling_mode;
-static DEFINE_MUTEX(numa_sampling_mode_lock);
-/* kernel.numa_balancing_mem_sampling_adapt: the largest |interval shift|. */
-static int numa_sampling_adapt_max = NUMA_SAMPLING_ADAPT_DEFAULT;
-/* The shift asked of mem_sampling_set_interval_shift(). */
-static int numa_sampling_shift;
-/* kernel.numa_balancing_mem_sampling_region_order; read locklessly. */
-static int numa_sampling_region_order = NUMA_SAMPLING_REGION_ORDER_DEFAULT;
-/* Sums of numa_sampling_window at the end of the last period. */
-static struct numa_sampling_window numa_sampling_window_last;
-/* Length of the last rest (0: not resting since the rate last rose). */
-static unsigned int numa_sampling_rest_ms;
-/* Sampling is paused for a rest; read locklessly by new tasks. */
-static bool numa_sampling_resting;
+struct numa_sampling_state {
+	int mode;
+	int adapt_max;
+	int region_order;
+	int shift;
+	struct numa_sampling_window window_last;
+	unsigned int rest_ms;
+	bool resting;
+};
+
+static struct numa_sampling_state numa_sampling_state = {
+	.adapt_max	= NUMA_SAMPLING_ADAPT_DEFAULT,
+	.region_order	= NUMA_SAMPLING_REGION_ORDER_DEFAULT,
+};
 
 static DEFINE_PER_CPU(struct numa_sampling_window, numa_sampling_window);
 
@@ -258,7 +276,8 @@ bool __numa_sampling_replaces_scan(struct task_struct *p)
 	if (!mem_sampling_task_sampled(p))
 		return false;
 	/* A task new to sampling has everything to learn: end a rest. */
-	if (!READ_ONCE(p->numa_sampling_queue) && READ_ONCE(numa_sampling_resting))
+	if (!READ_ONCE(p->numa_sampling_queue) &&
+	    READ_ONCE(numa_sampling_state.resting))
 		mod_delayed_work(system_wq, &numa_sampling_adapt_work, 0);
 	numa_sampling_ensure_queue(p);
 	count_vm_numa_event(NUMA_SAMPLING_SCANS_REPLACED);
@@ -358,8 +377,6 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 	if (!queued)
 		return;
 	count_vm_numa_events(NUMA_SAMPLING_SAMPLES_QUEUED, queued);
-	/* The core's count of records NUMA balancing took into account. */
-	count_vm_events(MEM_SAMPLING_NUMA_HANDLED, queued);
 
 	/* One task_work per batch; it clears the bit before it dequeues. */
 	if (test_and_set_bit(NUMA_SAMPLING_WORK_PENDING, &queue->state))
@@ -369,7 +386,7 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 }
 
 static struct mem_sampling_consumer numa_sampling_consumer = {
-	.name		= "numa_balancing",
+	.name		= "numa_sampling",
 	.handle_batch	= numa_sampling_handle_batch,
 };
 
@@ -587,7 +604,7 @@ static bool numa_sampling_neighbour_misplaced(struct vm_area_struct *vma,
 
 /*
  * Isolate the misplaced neighbours of the sampled page in its aligned
- * block of 2^numa_sampling_region_order pages (within the VMA), to
+ * block of 2^region_order pages (within the VMA), to
  * migrate with it.  A sample is one access in thousands: memory next to
  * a misplaced page is most often misplaced and used the same way, and
  * waiting for a sample of each page (as a hint fault is taken on each)
@@ -599,7 +616,7 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 						pte_t *pte, spinlock_t *ptl,
 						struct numa_sampling_decision *decision)
 {
-	unsigned int order = READ_ONCE(numa_sampling_region_order), nr = 0;
+	unsigned int order = READ_ONCE(numa_sampling_state.region_order), nr = 0;
 	unsigned long block = PAGE_SIZE << order, start, end, addr;
 
 	if (!order || decision->target_nid == NUMA_NO_NODE || decision->order)
@@ -653,7 +670,7 @@ static void numa_sampling_migrate_around(struct numa_sampling_decision *decision
 			continue;
 		}
 		count_vm_numa_event(NUMA_SAMPLING_PAGES_MIGRATED);
-		count_vm_numa_event(NUMA_SAMPLING_PAGES_AROUND);
+		count_vm_numa_event(NUMA_SAMPLING_PAGES_MIGRATED_AROUND);
 	}
 }
 
@@ -958,9 +975,9 @@ static void numa_sampling_work(struct callback_head *work)
  * (update_task_scan_period()); sample mode adapts the sampling interval to
  * what the samples find.  Every period the share of used samples whose
  * memory the policy would move (misplaced) decides: at least a sixteenth
- * misplaced, sample as fast as allowed (2^numa_sampling_adapt_max times
+ * misplaced, sample as fast as allowed (2^adapt_max times
  * the configured rate); under a thirty-second, one step (a factor of 2)
- * slower, down to 2^numa_sampling_adapt_max times less often than
+ * slower, down to 2^adapt_max times less often than
  * configured once converged, as scan mode's period grows towards
  * scan_period_max; in between, or with too few samples to tell, no
  * change.  The thresholds are low because a task's
@@ -998,14 +1015,14 @@ static void numa_sampling_window_sum(struct numa_sampling_window *sum)
 	}
 }
 
-/* Ask the core for @shift; the mutex is held. */
+/* Ask the core for @shift; numa_sampling_lock is held. */
 static void numa_sampling_set_shift(int shift, unsigned long used,
 				    unsigned long misplaced)
 {
 	int interval;
 
-	lockdep_assert_held(&numa_sampling_mode_lock);
-	if (shift == numa_sampling_shift)
+	lockdep_assert_held(&numa_sampling_lock);
+	if (shift == numa_sampling_state.shift)
 		return;
 	interval = mem_sampling_set_interval_shift(shift);
 	if (interval < 0) {
@@ -1013,12 +1030,12 @@ static void numa_sampling_set_shift(int shift, unsigned long used,
 				    interval);
 		return;
 	}
-	trace_numa_sampling_interval(used, misplaced, numa_sampling_shift,
+	trace_numa_sampling_interval(used, misplaced, numa_sampling_state.shift,
 				     shift, interval);
-	count_vm_numa_event(shift > numa_sampling_shift ?
+	count_vm_numa_event(shift > numa_sampling_state.shift ?
 			    NUMA_SAMPLING_INTERVAL_FASTER :
 			    NUMA_SAMPLING_INTERVAL_SLOWER);
-	numa_sampling_shift = shift;
+	numa_sampling_state.shift = shift;
 }
 
 /*
@@ -1043,77 +1060,75 @@ static unsigned int numa_sampling_next_rest(unsigned int rest_ms, int shift,
 	return min(rest_ms * 2, NUMA_SAMPLING_REST_MAX_MS);
 }
 
-/* Pause or resume sampling for a rest; the mutex is held. */
+/* Pause or resume sampling for a rest; numa_sampling_lock is held. */
 static void numa_sampling_set_resting(bool rest)
 {
-	lockdep_assert_held(&numa_sampling_mode_lock);
-	if (rest == numa_sampling_resting)
+	lockdep_assert_held(&numa_sampling_lock);
+	if (rest == numa_sampling_state.resting)
 		return;
 	/* Refused while the record event has users: sample on. */
 	if (mem_sampling_pause(rest))
 		return;
-	WRITE_ONCE(numa_sampling_resting, rest);
+	WRITE_ONCE(numa_sampling_state.resting, rest);
 	if (rest)
 		count_vm_numa_event(NUMA_SAMPLING_RESTS);
 }
 
 static void numa_sampling_adapt_fn(struct work_struct *work)
 {
+	struct numa_sampling_state *state = &numa_sampling_state;
 	unsigned long delay = NUMA_SAMPLING_ADAPT_PERIOD_MS;
 	struct numa_sampling_window now;
 	unsigned long used, misplaced;
 	int next;
 
-	mutex_lock(&numa_sampling_mode_lock);
-	if (!numa_sampling_mode)
+	mutex_lock(&numa_sampling_lock);
+	if (!state->mode)
 		goto out;
 	numa_sampling_window_sum(&now);
-	used = now.used - numa_sampling_window_last.used;
-	misplaced = now.misplaced - numa_sampling_window_last.misplaced;
-	numa_sampling_window_last = now;
-	if (numa_sampling_resting) {
+	used = now.used - state->window_last.used;
+	misplaced = now.misplaced - state->window_last.misplaced;
+	state->window_last = now;
+	if (state->resting) {
 		/* A rest over: a period of samples decides what follows. */
 		numa_sampling_set_resting(false);
 		goto again;
 	}
-	next = numa_sampling_next_shift(numa_sampling_shift,
-					numa_sampling_adapt_max,
+	next = numa_sampling_next_shift(state->shift, state->adapt_max,
 					used, misplaced);
-	numa_sampling_rest_ms = numa_sampling_next_rest(numa_sampling_rest_ms,
-							numa_sampling_shift,
-							next,
-							numa_sampling_adapt_max,
-							used, misplaced);
+	state->rest_ms = numa_sampling_next_rest(state->rest_ms, state->shift,
+						 next, state->adapt_max,
+						 used, misplaced);
 	numa_sampling_set_shift(next, used, misplaced);
-	if (numa_sampling_rest_ms) {
+	if (state->rest_ms) {
 		numa_sampling_set_resting(true);
-		if (numa_sampling_resting)
-			delay = numa_sampling_rest_ms;
+		if (state->resting)
+			delay = state->rest_ms;
 	}
 again:
 	schedule_delayed_work(&numa_sampling_adapt_work,
 			      msecs_to_jiffies(delay));
 out:
-	mutex_unlock(&numa_sampling_mode_lock);
+	mutex_unlock(&numa_sampling_lock);
 }
 
 /*
  * Sample mode on: nothing is known yet, so start as fast as allowed (as
  * scan mode starts at its shortest period) and let the samples slow it
- * down.  Off: back to the configured interval, no rest.  The mutex is
- * held.
+ * down.  Off: back to the configured interval, no rest.
+ * numa_sampling_lock is held.
  */
 static void numa_sampling_adapt_start(bool on)
 {
-	lockdep_assert_held(&numa_sampling_mode_lock);
-	numa_sampling_rest_ms = 0;
+	lockdep_assert_held(&numa_sampling_lock);
+	numa_sampling_state.rest_ms = 0;
 	numa_sampling_set_resting(false);
 	if (!on) {
 		numa_sampling_set_shift(0, 0, 0);
 		return;
 	}
-	numa_sampling_window_sum(&numa_sampling_window_last);
-	numa_sampling_set_shift(numa_sampling_adapt_max, 0, 0);
+	numa_sampling_window_sum(&numa_sampling_state.window_last);
+	numa_sampling_set_shift(numa_sampling_state.adapt_max, 0, 0);
 	mod_delayed_work(system_wq, &numa_sampling_adapt_work,
 			 msecs_to_jiffies(NUMA_SAMPLING_ADAPT_PERIOD_MS));
 }
@@ -1133,10 +1148,10 @@ static int numa_sampling_mode_handler(const struct ctl_table *table, int write,
 {
 	int mode, err;
 
-	mutex_lock(&numa_sampling_mode_lock);
-	mode = numa_sampling_mode;
+	mutex_lock(&numa_sampling_lock);
+	mode = numa_sampling_state.mode;
 	err = mem_sampling_proc_int(table, write, buffer, lenp, ppos, &mode);
-	if (err || !write || mode == numa_sampling_mode)
+	if (err || !write || mode == numa_sampling_state.mode)
 		goto out;
 	if (mode) {
 		numa_sampling_fill_spares();
@@ -1144,10 +1159,10 @@ static int numa_sampling_mode_handler(const struct ctl_table *table, int write,
 	} else {
 		static_branch_disable(&numa_sampling_mode_key);
 	}
-	numa_sampling_mode = mode;
+	numa_sampling_state.mode = mode;
 	numa_sampling_adapt_start(mode);
 out:
-	mutex_unlock(&numa_sampling_mode_lock);
+	mutex_unlock(&numa_sampling_lock);
 	return err;
 }
 
@@ -1157,24 +1172,24 @@ static int numa_sampling_adapt_handler(const struct ctl_table *table,
 {
 	int max, err;
 
-	mutex_lock(&numa_sampling_mode_lock);
-	max = numa_sampling_adapt_max;
+	mutex_lock(&numa_sampling_lock);
+	max = numa_sampling_state.adapt_max;
 	err = mem_sampling_proc_int(table, write, buffer, lenp, ppos, &max);
 	if (err || !write)
 		goto out;
-	numa_sampling_adapt_max = max;
+	numa_sampling_state.adapt_max = max;
 	/* Within the new limits at once; the samples decide the rest. */
-	if (numa_sampling_mode) {
-		numa_sampling_set_shift(clamp(numa_sampling_shift, -max, max),
-					0, 0);
+	if (numa_sampling_state.mode) {
+		numa_sampling_set_shift(clamp(numa_sampling_state.shift,
+					      -max, max), 0, 0);
 		/* No adaptation, no rest. */
 		if (!max) {
-			numa_sampling_rest_ms = 0;
+			numa_sampling_state.rest_ms = 0;
 			numa_sampling_set_resting(false);
 		}
 	}
 out:
-	mutex_unlock(&numa_sampling_mode_lock);
+	mutex_unlock(&numa_sampling_lock);
 	return err;
 }
 
@@ -1183,11 +1198,11 @@ static int numa_sampling_region_handler(const struct ctl_table *table,
 					int write, void *buffer, size_t *lenp,
 					loff_t *ppos)
 {
-	int order = READ_ONCE(numa_sampling_region_order), err;
+	int order = READ_ONCE(numa_sampling_state.region_order), err;
 
 	err = mem_sampling_proc_int(table, write, buffer, lenp, ppos, &order);
 	if (!err && write)
-		WRITE_ONCE(numa_sampling_region_order, order);
+		WRITE_ONCE(numa_sampling_state.region_order, order);
 	return err;
 }
 
@@ -1197,7 +1212,7 @@ static const int numa_sampling_region_order_max = NUMA_SAMPLING_REGION_ORDER_MAX
 static struct ctl_table numa_sampling_sysctls[] = {
 	{
 		.procname	= "numa_balancing_mem_sampling",
-		.data		= &numa_sampling_mode,
+		.data		= &numa_sampling_state.mode,
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
 		.proc_handler	= numa_sampling_mode_handler,
@@ -1206,7 +1221,7 @@ static struct ctl_table numa_sampling_sysctls[] = {
 	},
 	{
 		.procname	= "numa_balancing_mem_sampling_adapt",
-		.data		= &numa_sampling_adapt_max,
+		.data		= &numa_sampling_state.adapt_max,
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
 		.proc_handler	= numa_sampling_adapt_handler,
@@ -1215,7 +1230,7 @@ static struct ctl_table numa_sampling_sysctls[] = {
 	},
 	{
 		.procname	= "numa_balancing_mem_sampling_region_order",
-		.data		= &numa_sampling_region_order,
+		.data		= &numa_sampling_state.region_order,
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
 		.proc_handler	= numa_sampling_region_handler,
@@ -1238,6 +1253,6 @@ static int __init numa_sampling_init(void)
 }
 late_initcall(numa_sampling_init);
 
-#ifdef CONFIG_NUMABALANCING_MEM_SAMPLING_KUNIT_TEST
+#ifdef CONFIG_NUMA_BALANCING_MEM_SAMPLING_KUNIT_TEST
 #include "tests/numa_sampling-kunit.h"
 #endif

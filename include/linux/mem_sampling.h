@@ -95,6 +95,7 @@ struct mem_sampling_record {
 
 struct task_struct;
 struct mm_struct;
+struct ctl_table;
 
 /* Bits of mem_sampling_provider_caps.flags. */
 #define MEM_SAMPLING_CAP_PADDR		BIT(0)	/* reports physical addresses */
@@ -187,6 +188,10 @@ struct mem_sampling_provider {
  *			must not sleep or allocate with anything but
  *			GFP_ATOMIC (better: not at all).  @task may be dying;
  *			it is valid for the duration of the call only.
+ * @needs_samples:	optional: true while this consumer must not miss
+ *			samples, which refuses another consumer's
+ *			mem_sampling_pause().  Process context, under the
+ *			core's lock: must not call into the core.
  * @node:		core's list linkage.
  */
 struct mem_sampling_consumer {
@@ -194,6 +199,7 @@ struct mem_sampling_consumer {
 	void (*handle_batch)(struct task_struct *task,
 			     const struct mem_sampling_record *records,
 			     unsigned int nr);
+	bool (*needs_samples)(void);
 	struct list_head node;
 };
 
@@ -234,8 +240,9 @@ int mem_sampling_set_interval_shift(int shift);
 
 /*
  * Consumers: stop sampling everywhere for a while (true) or go on (false);
- * tasks stay sampled for mem_sampling_task_sampled().  -EBUSY while the
- * mem_sampling_record event has users.  Process context.
+ * tasks stay sampled for mem_sampling_task_sampled().  -EBUSY while a
+ * consumer needs samples (needs_samples(): the mem_sampling_record event
+ * has users).  Process context.
  */
 int mem_sampling_pause(bool pause);
 
@@ -244,6 +251,27 @@ int mem_sampling_pause(bool pause);
  * current, the hardware of its CPU not lent to perf)?
  */
 bool mem_sampling_task_sampled(struct task_struct *task);
+
+/**
+ * mem_sampling_proc_int - a strict proc_dointvec_minmax() on *@val.
+ * @table:	the sysctl; its extra1 and extra2 bound the value, its data
+ *		is not used.
+ * @write:	@buffer is to be parsed into *@val rather than filled.
+ * @buffer:	as for proc_dointvec_minmax().
+ * @lenp:	as for proc_dointvec_minmax().
+ * @ppos:	as for proc_dointvec_minmax().
+ * @val:	the value, read or written; changes only on success.
+ *
+ * For the sysctls of the core and its consumers (NUMA balancing), which
+ * keep their value where they choose and apply it under their own lock.
+ * Writing takes CAP_SYS_ADMIN, and a write must be one number in range and
+ * nothing else: "1 2" or "1 x" fail with -EINVAL where
+ * proc_dointvec_minmax() alone would take the 1.
+ *
+ * Return: 0 or a negative error.
+ */
+int mem_sampling_proc_int(const struct ctl_table *table, int write,
+			  void *buffer, size_t *lenp, loff_t *ppos, int *val);
 
 /*
  * Hooks for the rest of the kernel (scheduler, prctl, mm setup); providers

@@ -15,7 +15,7 @@
 
 struct task_struct;
 
-#ifdef CONFIG_NUMABALANCING_MEM_SAMPLING
+#ifdef CONFIG_NUMA_BALANCING_MEM_SAMPLING
 /* On while kernel.numa_balancing_mem_sampling is 1. */
 DECLARE_STATIC_KEY_FALSE(numa_sampling_mode_key);
 

@@ -12,67 +12,45 @@
 #define _MEM_SAMPLING_KUNIT_TEST_H
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/slab.h>
 
 /* ------------------------------------------------------- isolation */
 
-static struct {
-	struct mem_sampling_provider *active;
-	struct mem_sampling_provider *displaced;
-	struct list_head consumers;
-	struct mem_sampling_config config;
-	int interval_shift;
-	bool enabled;
-	bool opt_in;
-} kunit_saved;
+static struct mem_sampling_state kunit_saved;
+
+/* Move the state in @from to @to: one copy, then the list re-linked. */
+static void kunit_state_move(struct mem_sampling_state *to,
+			     struct mem_sampling_state *from)
+{
+	*to = *from;
+	INIT_LIST_HEAD(&to->consumers);
+	list_splice_init(&from->consumers, &to->consumers);
+}
 
 static int mem_sampling_kunit_init(struct kunit *test)
 {
 	mutex_lock(&mem_sampling_lock);
 	mem_sampling_quiesce();
-	kunit_saved.active =
-		rcu_dereference_protected(mem_sampling_active,
-					  lockdep_is_held(&mem_sampling_lock));
-	kunit_saved.displaced = mem_sampling_displaced;
-	kunit_saved.config = mem_sampling_config;
-	kunit_saved.interval_shift = mem_sampling_interval_shift;
-	mem_sampling_interval_shift = 0;
-	kunit_saved.enabled = mem_sampling_enabled;
-	kunit_saved.opt_in = mem_sampling_opt_in;
-	RCU_INIT_POINTER(mem_sampling_active, NULL);
-	mem_sampling_displaced = NULL;
-	mem_sampling_enabled = false;
-	mem_sampling_opt_in = false;
 	/* No CPU has a target: nobody walks the list until we resume. */
-	INIT_LIST_HEAD(&kunit_saved.consumers);
-	list_splice_init(&mem_sampling_consumers, &kunit_saved.consumers);
+	kunit_state_move(&kunit_saved, &mem_sampling_state);
+	mem_sampling_state = (struct mem_sampling_state) {
+		.config	= MEM_SAMPLING_DEFAULT_CONFIG,
+	};
+	INIT_LIST_HEAD(&mem_sampling_state.consumers);
 	mutex_unlock(&mem_sampling_lock);
 	return 0;
 }
 
 static void mem_sampling_kunit_exit(struct kunit *test)
 {
-	struct mem_sampling_provider *provider;
-
 	mutex_lock(&mem_sampling_lock);
-	provider = rcu_dereference_protected(mem_sampling_active,
-					     lockdep_is_held(&mem_sampling_lock));
 	/* A test that failed half way may leave its provider registered. */
-	if (provider) {
-		mem_sampling_quiesce();
-		RCU_INIT_POINTER(mem_sampling_active, NULL);
-	}
+	mem_sampling_quiesce();
 	synchronize_rcu();
-	INIT_LIST_HEAD(&mem_sampling_consumers);
-	list_splice(&kunit_saved.consumers, &mem_sampling_consumers);
-	mem_sampling_config = kunit_saved.config;
-	mem_sampling_interval_shift = kunit_saved.interval_shift;
-	mem_sampling_enabled = kunit_saved.enabled;
-	mem_sampling_opt_in = kunit_saved.opt_in;
-	mem_sampling_displaced = kunit_saved.displaced;
-	rcu_assign_pointer(mem_sampling_active, kunit_saved.active);
+	kunit_state_move(&mem_sampling_state, &kunit_saved);
 	mem_sampling_resume();
 	mutex_unlock(&mem_sampling_lock);
 }
@@ -113,7 +91,7 @@ static int kunit_configure(int n, const struct mem_sampling_config *cfg)
 	struct kunit_provider *kp = &kunit_providers[n];
 
 	kunit_provider_count(kp, &kp->configures);
-	if (READ_ONCE(mem_sampling_running))
+	if (READ_ONCE(mem_sampling_state.running))
 		atomic_inc(&kp->configured_running);
 	/* Refuse new settings only: the old ones must come back. */
 	if (kp->configure_error &&
@@ -269,6 +247,17 @@ static struct mem_sampling_consumer *kunit_consumer_init(int n)
 
 /* ------------------------------------------------------------ helpers */
 
+static void kunit_copy_config(struct mem_sampling_config *cfg, void *arg)
+{
+	*cfg = *(const struct mem_sampling_config *)arg;
+}
+
+/* Apply the whole of @cfg, as the sysfs stores apply one field. */
+static int kunit_set_config(const struct mem_sampling_config *cfg)
+{
+	return mem_sampling_update_config(kunit_copy_config, (void *)cfg);
+}
+
 static unsigned long kunit_vm_event(enum vm_event_item item)
 {
 	unsigned long *events, value;
@@ -422,22 +411,22 @@ static void mem_sampling_test_enable_disable(struct kunit *test)
 	unsigned long flags;
 
 	KUNIT_EXPECT_EQ(test, mem_sampling_set_enabled(true), -ENODEV);
-	KUNIT_EXPECT_FALSE(test, mem_sampling_enabled);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_state.enabled);
 	KUNIT_EXPECT_FALSE(test, static_key_enabled(&mem_sampling_key));
 
 	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(kunit_provider_init(0, 0)), 0);
 	KUNIT_EXPECT_EQ(test, mem_sampling_register_provider(kunit_provider_init(1, 0)), -EBUSY);
-	KUNIT_EXPECT_FALSE(test, mem_sampling_running);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_state.running);
 
 	/* Bad values change nothing. */
 	KUNIT_EXPECT_EQ(test, kunit_sysctl_write("2"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kunit_sysctl_write("-1"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kunit_sysctl_write("on"), -EINVAL);
-	KUNIT_EXPECT_FALSE(test, mem_sampling_enabled);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_state.enabled);
 
 	KUNIT_EXPECT_EQ(test, kunit_sysctl_write("1"), 0);
-	KUNIT_EXPECT_TRUE(test, mem_sampling_enabled);
-	KUNIT_EXPECT_TRUE(test, mem_sampling_running);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.enabled);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
 	KUNIT_EXPECT_TRUE(test, static_key_enabled(&mem_sampling_key));
 
 	/* Sampling on this CPU, then switched off: stopped from the IPI. */
@@ -445,7 +434,7 @@ static void mem_sampling_test_enable_disable(struct kunit *test)
 	mem_sampling_retarget(current);
 	local_irq_restore(flags);
 	KUNIT_EXPECT_EQ(test, kunit_sysctl_write("0"), 0);
-	KUNIT_EXPECT_FALSE(test, mem_sampling_running);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_state.running);
 	KUNIT_EXPECT_FALSE(test, static_key_enabled(&mem_sampling_key));
 	KUNIT_EXPECT_PTR_EQ(test, this_cpu_read(mem_sampling_cpu.target), NULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kp->stops), 1);
@@ -453,10 +442,10 @@ static void mem_sampling_test_enable_disable(struct kunit *test)
 	/* Unregistering keeps the wish, which comes back with a provider. */
 	KUNIT_EXPECT_EQ(test, kunit_sysctl_write("1"), 0);
 	kunit_provider_unregister(0);
-	KUNIT_EXPECT_TRUE(test, mem_sampling_enabled);
-	KUNIT_EXPECT_FALSE(test, mem_sampling_running);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.enabled);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_state.running);
 	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(kunit_provider_init(1, 0)), 0);
-	KUNIT_EXPECT_TRUE(test, mem_sampling_running);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
 	kunit_provider_unregister(1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kunit_providers[0].ops_while_gone), 0);
 }
@@ -588,9 +577,9 @@ static void mem_sampling_test_config(struct kunit *test)
 	cfg.min_latency = 100;
 	cfg.op_filter = MEM_SAMPLING_FILTER_LOAD;
 	cfg.paddr = true;
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), 0);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), 0);
 	cfg.op_filter = 4;
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
 
 	provider = kunit_provider_init(0, MEM_SAMPLING_CAP_PADDR);
 	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(provider), 0);
@@ -604,35 +593,95 @@ static void mem_sampling_test_config(struct kunit *test)
 
 	cfg = now;
 	cfg.interval = 63;
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
 	cfg.interval = (1 << 20) + 1;
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
 	cfg = now;
 	cfg.min_latency = 10;	/* no latency capability */
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
 	cfg = now;
 	cfg.op_filter = MEM_SAMPLING_FILTER_STORE;
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
 	cfg = now;
 	cfg.buffer_size = 1024;
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kp->configures), 1);
 
 	cfg = now;
 	cfg.interval = 4096;
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), 0);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), 0);
 	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 4096);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kp->configured_running), 0);
-	KUNIT_EXPECT_TRUE(test, mem_sampling_running);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
 
 	/* A provider refusing a setting keeps the old one. */
 	kp->configure_error = -EIO;
 	cfg.interval = 8192;
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), -EIO);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EIO);
 	mem_sampling_get_config(&now);
 	KUNIT_EXPECT_EQ(test, now.interval, 4096);
-	KUNIT_EXPECT_TRUE(test, mem_sampling_running);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
 	kp->configure_error = 0;
+}
+
+struct kunit_slow_update {
+	struct completion started;
+	struct completion done;
+	int err;
+};
+
+/* Change the interval, slowly enough for another writer to come in. */
+static void kunit_slow_interval(struct mem_sampling_config *cfg, void *arg)
+{
+	struct kunit_slow_update *slow = arg;
+
+	complete(&slow->started);
+	msleep(50);
+	cfg->interval = 4096;
+}
+
+static int kunit_slow_update_thread(void *arg)
+{
+	struct kunit_slow_update *slow = arg;
+
+	slow->err = mem_sampling_update_config(kunit_slow_interval, slow);
+	complete(&slow->done);
+	return 0;
+}
+
+static void kunit_buffer_size(struct mem_sampling_config *cfg, void *arg)
+{
+	cfg->buffer_size = 8192;
+}
+
+/*
+ * Two writers of different fields, as two sysfs files, the second one
+ * while the first is between reading the settings and writing them back:
+ * both changes stay.
+ */
+static void mem_sampling_test_update_config(struct kunit *test)
+{
+	struct kunit_slow_update slow = {};
+	struct mem_sampling_config cfg;
+	struct task_struct *thread;
+
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(kunit_provider_init(0, 0)), 0);
+	KUNIT_ASSERT_EQ(test, mem_sampling_set_enabled(true), 0);
+	init_completion(&slow.started);
+	init_completion(&slow.done);
+	thread = kthread_run(kunit_slow_update_thread, &slow,
+			     "mem_sampling_kunit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
+	wait_for_completion(&slow.started);
+	KUNIT_EXPECT_EQ(test, mem_sampling_update_config(kunit_buffer_size, NULL), 0);
+	wait_for_completion(&slow.done);
+	KUNIT_EXPECT_EQ(test, slow.err, 0);
+	mem_sampling_get_config(&cfg);
+	KUNIT_EXPECT_EQ(test, cfg.interval, 4096);
+	KUNIT_EXPECT_EQ(test, cfg.buffer_size, 8192);
+	KUNIT_EXPECT_EQ(test, kunit_providers[0].last_config.interval, 4096);
+	KUNIT_EXPECT_EQ(test, kunit_providers[0].last_config.buffer_size, 8192);
+	kunit_provider_unregister(0);
 }
 
 /*
@@ -650,7 +699,7 @@ static void mem_sampling_test_interval_shift(struct kunit *test)
 	/* Without a provider the shift is kept for the next one. */
 	mem_sampling_get_config(&cfg);
 	cfg.interval = 1024;
-	KUNIT_ASSERT_EQ(test, mem_sampling_set_config(&cfg), 0);
+	KUNIT_ASSERT_EQ(test, kunit_set_config(&cfg), 0);
 	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(1), 1024);
 	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 0);
 
@@ -665,7 +714,7 @@ static void mem_sampling_test_interval_shift(struct kunit *test)
 	mem_sampling_get_config(&cfg);
 	KUNIT_EXPECT_EQ(test, cfg.interval, 1024);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kp->configured_running), 0);
-	KUNIT_EXPECT_TRUE(test, mem_sampling_running);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
 
 	/* Clamped to the provider's minimum; no change, no reconfiguration. */
 	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(4), 64);
@@ -684,7 +733,7 @@ static void mem_sampling_test_interval_shift(struct kunit *test)
 
 	/* The admin's interval moves under the shift. */
 	cfg.interval = 1 << 16;
-	KUNIT_EXPECT_EQ(test, mem_sampling_set_config(&cfg), 0);
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), 0);
 	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 256);
 	mem_sampling_get_config(&cfg);
 	KUNIT_EXPECT_EQ(test, cfg.interval, 1 << 16);
@@ -700,7 +749,42 @@ static void mem_sampling_test_interval_shift(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(0), 1 << 16);
 	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 1 << 16);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kp->configured_running), 0);
-	KUNIT_EXPECT_TRUE(test, mem_sampling_running);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
+	kunit_provider_unregister(0);
+}
+
+static bool kunit_needs_samples(void)
+{
+	return true;
+}
+
+/*
+ * A pause stops sampling but leaves the enable switch alone; a consumer
+ * that needs samples refuses it.
+ */
+static void mem_sampling_test_pause(struct kunit *test)
+{
+	struct kunit_consumer *a = &kunit_consumers[0];
+
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(kunit_provider_init(0, 0)), 0);
+	KUNIT_ASSERT_EQ(test, mem_sampling_set_enabled(true), 0);
+
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(true), 0);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_state.running);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.enabled);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_get_paused());
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(false), 0);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
+
+	kunit_consumer_init(0);
+	a->consumer.needs_samples = kunit_needs_samples;
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_consumer(&a->consumer), 0);
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(true), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, mem_sampling_state.running);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_get_paused());
+	mem_sampling_unregister_consumer(&a->consumer);
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(true), 0);
+	KUNIT_EXPECT_EQ(test, mem_sampling_pause(false), 0);
 	kunit_provider_unregister(0);
 }
 
@@ -723,7 +807,7 @@ static int kunit_flow_thread(void *data)
 		unsigned long flags;
 
 		local_irq_save(flags);
-		if (READ_ONCE(mem_sampling_running)) {
+		if (READ_ONCE(mem_sampling_state.running)) {
 			mem_sampling_retarget(current);
 			kunit_add_records(0, 16, 8);
 			mem_sampling_records_flush();
@@ -767,9 +851,9 @@ static void mem_sampling_test_provider_swap_under_load(struct kunit *test)
 
 		n = round & 1;
 		/*
-		 * Swap only once records flowed through the current provider:
-		 * counting the thread's rounds let every swap happen before
-		 * the thread added anything on a fast second CPU (x86_64).
+		 * Swap only once records flowed through the current
+		 * provider, or on a fast machine every swap may happen
+		 * before the thread adds anything.
 		 */
 		while (atomic_read(&flow.added) <= round * 16 &&
 		       time_before(jiffies, deadline))
@@ -831,7 +915,9 @@ static struct kunit_case mem_sampling_test_cases[] = {
 	KUNIT_CASE(mem_sampling_test_process_filter),
 	KUNIT_CASE(mem_sampling_test_sched_switch),
 	KUNIT_CASE(mem_sampling_test_config),
+	KUNIT_CASE(mem_sampling_test_update_config),
 	KUNIT_CASE(mem_sampling_test_interval_shift),
+	KUNIT_CASE(mem_sampling_test_pause),
 	KUNIT_CASE(mem_sampling_test_provider_swap_under_load),
 	KUNIT_CASE(mem_sampling_test_consumer_under_load),
 	{},

@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * NUMA balancing from access samples (mm/numa_sampling.c).  The events
- * belong to the mem_sampling system, next to mem_sampling_record.
+ * NUMA balancing from access samples (mm/numa_sampling.c), a consumer of
+ * mem_sampling: its own system, as its counters are its own.
  */
 #undef TRACE_SYSTEM
-#define TRACE_SYSTEM mem_sampling
-#undef TRACE_INCLUDE_FILE
-#define TRACE_INCLUDE_FILE numa_sampling
+#define TRACE_SYSTEM numa_sampling
 
 #if !defined(_TRACE_NUMA_SAMPLING_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _TRACE_NUMA_SAMPLING_H
