@@ -566,11 +566,11 @@ TEST_F(inject, no_mm)
 	ASSERT_EQ(0, waitid(P_PID, zombie, &info, WEXITED | WNOWAIT));
 	ms_counters_read(&before);
 	EXPECT_EQ(0, ms_inject("pid=%d vaddr=0x%lx paddr=0x%llx op=load count=8\n",
-			    zombie, (unsigned long)self->victim,
-			    self->victim_pa));
+			       zombie, (unsigned long)self->victim,
+			       self->victim_pa));
 	/* kthreadd */
 	EXPECT_EQ(0, ms_inject("pid=2 vaddr=0x%lx paddr=0x%llx op=load count=8\n",
-			    (unsigned long)self->victim, self->victim_pa));
+			       (unsigned long)self->victim, self->victim_pa));
 	EXPECT_TRUE(ms_counters_moved_exactly(&before, -1))
 		TH_LOG("no mm");
 	waitpid(zombie, NULL, 0);
@@ -599,15 +599,15 @@ TEST_F(inject, dropped_and_counted)
 	EXPECT_EQ(0, ms_inject("vaddr=0xffff800080000000 paddr=0x%llx op=load\n", pa));
 	EXPECT_EQ(0, ms_inject("vaddr=0xffffffffffffffff paddr=0x%llx op=store\n", pa));
 	EXPECT_TRUE(ms_counters_moved_exactly(&before,
-				  VM_SAMPLES, 2LL, VM_QUEUED, 2LL, VM_SKIP_UNMAPPED, 2LL,
-				  -1))
+					      VM_SAMPLES, 2LL, VM_QUEUED, 2LL, VM_SKIP_UNMAPPED, 2LL,
+					      -1))
 		TH_LOG("kernel addresses");
 
 	ms_counters_read(&before);
 	/* Unmapped user addresses: the zero page and a hole. */
 	EXPECT_EQ(0, ms_inject("vaddr=0x0 op=load\nvaddr=0x10000 paddr=0x%llx op=load\n", pa));
 	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 2LL,
-				  VM_QUEUED, 2LL, VM_SKIP_UNMAPPED, 2LL, -1))
+					      VM_QUEUED, 2LL, VM_SKIP_UNMAPPED, 2LL, -1))
 		TH_LOG("unmapped");
 
 	ms_counters_read(&before);
@@ -615,10 +615,10 @@ TEST_F(inject, dropped_and_counted)
 	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x800000000000 op=load\n", victim));
 	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0xffffffffffffffff op=load\n", victim));
 	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x%llx op=load\n", victim,
-			    ms_paddr_of(local)));
+			       ms_paddr_of(local)));
 	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x0 op=load\n", victim));
 	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 4LL,
-				  VM_QUEUED, 4LL, VM_SKIP_PADDR, 4LL, -1))
+					      VM_QUEUED, 4LL, VM_SKIP_PADDR, 4LL, -1))
 		TH_LOG("wrong PA");
 
 	ms_counters_read(&before);
@@ -626,7 +626,7 @@ TEST_F(inject, dropped_and_counted)
 	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x%llx op=branch\n", victim, pa));
 	EXPECT_EQ(0, ms_inject("paddr=0x%llx op=load\npc=0x%lx op=load\n", pa, victim));
 	EXPECT_TRUE(ms_counters_moved_exactly(&before,
-				  VM_SAMPLES, 3LL, VM_SKIP_INVALID, 3LL, -1))
+					      VM_SAMPLES, 3LL, VM_SKIP_INVALID, 3LL, -1))
 		TH_LOG("no data address");
 	EXPECT_EQ(1, ms_pages_on_node(self->victim, 1, 1));
 
@@ -634,7 +634,7 @@ TEST_F(inject, dropped_and_counted)
 	ms_counters_read(&before);
 	EXPECT_EQ(0, ms_inject("vaddr=0x%lx paddr=0x%llx op=load\n", victim, pa));
 	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
-				  VM_QUEUED, 1LL, VM_USED, 1LL, VM_MIGRATED, 1LL, -1))
+					      VM_QUEUED, 1LL, VM_USED, 1LL, VM_MIGRATED, 1LL, -1))
 		TH_LOG("good sample");
 	EXPECT_EQ(1, ms_pages_on_node(self->victim, 1, 0));
 	munmap(local, self->page);
@@ -651,15 +651,15 @@ TEST_F(inject, flood)
 
 	ms_counters_read(&before);
 	EXPECT_EQ(0, ms_inject("vaddr=0xffff800080000000 paddr=0x%llx op=load count=4096\n",
-			    self->victim_pa));
+			       self->victim_pa));
 	ms_counters_read(&after);
 	queued = after.v[VM_QUEUED] - before.v[VM_QUEUED];
 	ksft_print_msg("flood of 4096: %lld queued, %lld dropped by NUMA balancing\n",
 		       queued, after.v[VM_NUMA_DROPPED] - before.v[VM_NUMA_DROPPED]);
 	EXPECT_GT(queued, 0);
 	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 4096LL,
-				  VM_QUEUED, queued, VM_SKIP_UNMAPPED, queued,
-				  VM_NUMA_DROPPED, 4096 - queued, -1))
+					      VM_QUEUED, queued, VM_SKIP_UNMAPPED, queued,
+					      VM_NUMA_DROPPED, 4096 - queued, -1))
 		TH_LOG("flood");
 	EXPECT_EQ(1, ms_pages_on_node(self->victim, 1, 1));
 }

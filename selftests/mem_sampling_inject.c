@@ -183,7 +183,7 @@ TEST_F(inject, opt_in_mode)
 	ASSERT_GT(plain, 0);
 	ASSERT_EQ(0, ms_write(MS_SYSFS "opt_in", "1"));
 	ASSERT_EQ(0, ms_inject("pid=%d vaddr=0x4000\npid=%d vaddr=0x4000\n",
-			    enabled, plain));
+			       enabled, plain));
 	ASSERT_EQ(0, ms_write(MS_SYSFS "opt_in", "0"));
 	EXPECT_EQ(1, trace_count(enabled, 0x4000, NULL, 0));
 	EXPECT_EQ(0, trace_count(plain, 0x4000, NULL, 0));
@@ -246,7 +246,9 @@ TEST_F(inject, hardware_filters)
 	char event[512];
 
 	ASSERT_EQ(0, ms_write(MS_SYSFS "min_latency", "50"));
-	ASSERT_EQ(0, ms_inject("vaddr=0x8000 latency=10\nvaddr=0x8001 latency=100\nvaddr=0x8002\n"));
+	ASSERT_EQ(0, ms_inject("vaddr=0x8000 latency=10\n"
+			       "vaddr=0x8001 latency=100\n"
+			       "vaddr=0x8002\n"));
 	EXPECT_EQ(0, trace_count(getpid(), 0x8000, NULL, 0));
 	EXPECT_EQ(1, trace_count(getpid(), 0x8001, NULL, 0));
 	EXPECT_EQ(0, trace_count(getpid(), 0x8002, NULL, 0));
@@ -287,7 +289,8 @@ TEST_F(inject, many_records_in_batches)
 	struct ms_counters before;
 
 	ms_counters_read(&before);
-	ASSERT_EQ(0, ms_inject("vaddr=0xc000 op=load count=1000\nvaddr=0xc001 op=store count=1000\n"));
+	ASSERT_EQ(0, ms_inject("vaddr=0xc000 op=load count=1000\n"
+			       "vaddr=0xc001 op=store count=1000\n"));
 	EXPECT_EQ(2000, ms_counters_delta(&before, VM_SAMPLES));
 	EXPECT_EQ(2000, ms_counters_delta(&before, VM_TRACE_HANDLED));
 	EXPECT_EQ(1000, trace_count(getpid(), 0xc000, NULL, 0));

@@ -44,7 +44,6 @@
 #define SPE_PMU		"/sys/bus/event_source/devices/arm_spe_0/"
 #define SPE_DRIVER	"/sys/bus/platform/drivers/arm_spe_mem_sampling/"
 
-
 /* Open @path for writing: fails with EACCES or EPERM, as it should? */
 static bool cannot_open(const char *path, int flags)
 {

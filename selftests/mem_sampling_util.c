@@ -473,9 +473,7 @@ int ms_trace_count(const char *text)
 	return n;
 }
 
-long ms_trace_for_each_record(void (*fn)(const struct ms_trace_record *record,
-					 void *arg),
-			      void *arg)
+long ms_trace_for_each_record(ms_trace_record_fn fn, void *arg)
 {
 	FILE *f = fopen(MS_TRACING "trace", "r");
 	char line[512];

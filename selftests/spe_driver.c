@@ -316,7 +316,8 @@ static void test_tunables(void)
 	ok &= WIFEXITED(status) && !WEXITSTATUS(status);
 
 	/* A good value is taken. */
-	ok &= !ms_write_long(MS_SYSFS "interval", 8192) && ms_read_long(MS_SYSFS "interval") == 8192;
+	ok &= !ms_write_long(MS_SYSFS "interval", 8192) &&
+	      ms_read_long(MS_SYSFS "interval") == 8192;
 
 	/* Resizing the per-CPU buffers leaks nothing. */
 	vm_before = vmalloc_used_kb();

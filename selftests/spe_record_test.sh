@@ -247,10 +247,12 @@ test_pid_filter()
 	other_rows=$(awk -v p="$wl_pid" '/^PID / { f = 1; next } /^NODE/ { f = 0 } f && $1 != p' \
 		"$tmp/record.out" | grep -c .)
 	seen=$(sed -n 's/^Summary: .*(\([0-9]*\) tracepoint hits.*/\1/p' "$tmp/record.out")
-	node_sum=$(awk '/^NODE/ { f = 1; next } /^Local/ { f = 0 } f { s += $2 } END { print s + 0 }' \
-		"$tmp/record.out")
+	node_sum=$(awk '/^NODE/ { f = 1; next } /^Local/ { f = 0 }
+			f { s += $2 } END { print s + 0 }' "$tmp/record.out")
 	locality=$(sed -n 's/^Local \([0-9]*\) .*remote \([0-9]*\) .*/\1 \2/p' "$tmp/record.out")
-	note "injected $injected for pid $wl_pid and $injected for decoy $decoy; tracepoint hits $seen, printed $lines, summary $summary, local/remote $locality (expected $local $remote), rc $rc"
+	note "injected $injected for pid $wl_pid and $injected for decoy $decoy;" \
+	     "tracepoint hits $seen, printed $lines, summary $summary," \
+	     "local/remote $locality (expected $local $remote), rc $rc"
 
 	if [ $rc -ne 0 ]; then
 		tap fail "$name" "spe-record exited $rc: $(cat "$tmp/record.err")"
@@ -263,7 +265,8 @@ test_pid_filter()
 		tap fail "$name" "$outside VADDRs outside the workload's buffer"
 	elif [ "$summary" != "$lines" ] || [ "$pid_row" != "$lines" ] ||
 	     [ "$other_rows" -ne 0 ] || [ "$node_sum" != "$lines" ]; then
-		tap fail "$name" "summary disagrees: total $summary, pid $pid_row, nodes $node_sum, lines $lines"
+		tap fail "$name" \
+			"summary disagrees: total $summary, pid $pid_row, nodes $node_sum, lines $lines"
 	elif [ "$locality" != "$local $remote" ]; then
 		tap fail "$name" "local/remote $locality, expected $local $remote"
 	else
@@ -360,7 +363,9 @@ test_hardware()
 	lost=$(sed -n 's/^Summary: .*, \([0-9]*\) lost .*/\1/p' "$tmp/hw.out")
 	# A flood of samples must not keep it past -d: none after 2 s.
 	late=$(awk '$1 > 2.0' "$tmp/hw.lines" | grep -c .)
-	note "$provider: $lines samples of pid $wl_pid, $with_vaddr with a VADDR, $inside in its buffer, summary $summary in $window s, $lost lost to a full ring buffer"
+	note "$provider: $lines samples of pid $wl_pid, $with_vaddr with a VADDR," \
+	     "$inside in its buffer, summary $summary in $window s," \
+	     "$lost lost to a full ring buffer"
 	if [ $rc -ne 0 ]; then
 		tap fail "$name" "spe-record exited $rc: $(cat "$tmp/hw.err")"
 	elif [ "$with_vaddr" -eq 0 ]; then
