@@ -51,7 +51,6 @@
 #include <linux/vmalloc.h>
 
 #include <asm/barrier.h>
-#include <asm/cputype.h>
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
 
@@ -67,42 +66,12 @@
 /* A CPU whose buffer faults this often is no longer sampled. */
 #define SPE_MAX_FAULTS		16
 
-/* ID_AA64DFR0_EL1.PMSVer: the SPE version, 0 without SPE. */
-#define SPE_DFR0_PMSVER		GENMASK_ULL(35, 32)
-
 /* The name of the perf driver the child device is made for. */
 #define SPE_PERF_DRVNAME	"arm_spe_pmu"
 
-/* PMSIDR_EL1 feature bits, as struct spe_hw_caps.features. */
-#define SPE_FEAT_FILT_EVT	BIT(0)	/* FE: event filter */
-#define SPE_FEAT_FILT_TYP	BIT(1)	/* FT: operation type filter */
-#define SPE_FEAT_FILT_LAT	BIT(2)	/* FL: latency filter */
-#define SPE_FEAT_ARCH_INST	BIT(3)	/* ARCHINST: architected instructions */
-#define SPE_FEAT_LDS		BIT(4)	/* LDS: data source packets */
-#define SPE_FEAT_ERND		BIT(5)	/* ERND: random interval jitter */
-#define SPE_FEAT_INV_FILT_EVT	BIT(6)	/* FnE: inverted event filter */
-
 /* The features that change how a CPU is programmed or what it reports. */
-#define SPE_FEAT_USED		(SPE_FEAT_FILT_TYP | SPE_FEAT_FILT_LAT | \
-				 SPE_FEAT_LDS | SPE_FEAT_INV_FILT_EVT)
-
-/**
- * struct spe_hw_caps - what one CPU's SPE implements.
- * @features:		SPE_FEAT_* bits from PMSIDR_EL1.
- * @min_interval:	PMSIDR_EL1.Interval, decoded.
- * @max_record_size:	PMSIDR_EL1.MaxSize, decoded.
- * @align:		PMBIDR_EL1.Align, decoded.
- * @counter_size:	PMSIDR_EL1.CountSize, in bits.
- * @pmsver:		ID_AA64DFR0_EL1.PMSVer.
- */
-struct spe_hw_caps {
-	u32 features;
-	u32 min_interval;
-	u16 max_record_size;
-	u16 align;
-	u8 counter_size;
-	u8 pmsver;
-};
+#define SPE_FEAT_USED		(ARM_SPE_FEAT_FILT_TYP | ARM_SPE_FEAT_FILT_LAT | \
+				 ARM_SPE_FEAT_LDS | ARM_SPE_FEAT_INV_FILT_EVT)
 
 /* The sampling controls of one configuration, as register values. */
 struct spe_regs {
@@ -187,7 +156,7 @@ struct spe_device {
 	cpumask_t supported_cpus;
 	int irq;
 	enum cpuhp_state hp_state;
-	struct spe_hw_caps caps;
+	struct arm_spe_hw_caps caps;
 	struct mem_sampling_provider provider;
 	u32 buffer_size;
 };
@@ -291,7 +260,7 @@ static void spe_hw_program(struct spe_cpu *spe)
 
 	write_sysreg_s(spe->regs.pmsfcr, SYS_PMSFCR_EL1);
 	write_sysreg_s(0, SYS_PMSEVFR_EL1);
-	if (spe_dev->caps.features & SPE_FEAT_INV_FILT_EVT)
+	if (spe_dev->caps.features & ARM_SPE_FEAT_INV_FILT_EVT)
 		write_sysreg_s(0, SYS_PMSNEVFR_EL1);
 	write_sysreg_s(spe->regs.pmslatfr, SYS_PMSLATFR_EL1);
 	write_sysreg_s(spe->regs.pmsirr, SYS_PMSIRR_EL1);
@@ -565,7 +534,7 @@ struct spe_config_change {
 static int spe_config_to_regs(const struct mem_sampling_config *cfg,
 			      struct spe_regs *regs)
 {
-	const struct spe_hw_caps *caps = &spe_dev->caps;
+	const struct arm_spe_hw_caps *caps = &spe_dev->caps;
 	/* PMSIRR_EL1.INTERVAL holds bits [31:8] of the interval. */
 	u32 interval = cfg->interval & PMSIRR_EL1_INTERVAL_MASK;
 	u32 max_latency = caps->counter_size == 16 ? 0xffff : 0xfff;
@@ -575,9 +544,9 @@ static int spe_config_to_regs(const struct mem_sampling_config *cfg,
 	if (cfg->op_filter & ~(MEM_SAMPLING_FILTER_LOAD |
 			       MEM_SAMPLING_FILTER_STORE))
 		return -EINVAL;
-	if (cfg->op_filter && !(caps->features & SPE_FEAT_FILT_TYP))
+	if (cfg->op_filter && !(caps->features & ARM_SPE_FEAT_FILT_TYP))
 		return -EINVAL;
-	if (cfg->min_latency && (!(caps->features & SPE_FEAT_FILT_LAT) ||
+	if (cfg->min_latency && (!(caps->features & ARM_SPE_FEAT_FILT_LAT) ||
 				 cfg->min_latency > max_latency))
 		return -EINVAL;
 	if (cfg->buffer_size < SPE_MIN_BUFFER_SIZE ||
@@ -857,85 +826,9 @@ err:
 /* ------------------------------------------------------------------ */
 /* Probe: capabilities, interrupt, hotplug.                            */
 
-static const u16 spe_min_intervals[16] = {
-	[PMSIDR_EL1_INTERVAL_256]	= 256,
-	[PMSIDR_EL1_INTERVAL_512]	= 512,
-	[PMSIDR_EL1_INTERVAL_768]	= 768,
-	[PMSIDR_EL1_INTERVAL_1024]	= 1024,
-	[PMSIDR_EL1_INTERVAL_1536]	= 1536,
-	[PMSIDR_EL1_INTERVAL_2048]	= 2048,
-	[PMSIDR_EL1_INTERVAL_3072]	= 3072,
-	[PMSIDR_EL1_INTERVAL_4096]	= 4096,
-};
-
-/* Read this CPU's SPE capabilities; say why if it is unusable. */
-static int spe_read_caps(struct spe_hw_caps *caps)
-{
-	int cpu = smp_processor_id();
-	u64 reg;
-	int fld;
-
-	memset(caps, 0, sizeof(*caps));
-
-	fld = FIELD_GET(SPE_DFR0_PMSVER, read_cpuid(ID_AA64DFR0_EL1));
-	if (!fld) {
-		pr_err("CPU %d has no SPE (ID_AA64DFR0_EL1.PMSVer is 0)\n", cpu);
-		return -ENODEV;
-	}
-	caps->pmsver = fld;
-
-	/* PMBIDR_EL1 first: it says whether the buffer is ours at all. */
-	reg = read_sysreg_s(SYS_PMBIDR_EL1);
-	if (FIELD_GET(PMBIDR_EL1_P, reg)) {
-		pr_err("CPU %d: profiling buffer owned by a higher exception level (PMBIDR_EL1.P); the firmware or hypervisor keeps SPE\n",
-		       cpu);
-		return -EPERM;
-	}
-	fld = FIELD_GET(PMBIDR_EL1_ALIGN, reg);
-	caps->align = 1 << fld;
-	if (caps->align > SZ_2K) {
-		pr_err("CPU %d: unsupported PMBIDR_EL1.Align %d\n", cpu, fld);
-		return -EINVAL;
-	}
-
-	reg = read_sysreg_s(SYS_PMSIDR_EL1);
-	if (FIELD_GET(PMSIDR_EL1_FE, reg))
-		caps->features |= SPE_FEAT_FILT_EVT;
-	if (FIELD_GET(PMSIDR_EL1_FT, reg))
-		caps->features |= SPE_FEAT_FILT_TYP;
-	if (FIELD_GET(PMSIDR_EL1_FL, reg))
-		caps->features |= SPE_FEAT_FILT_LAT;
-	if (FIELD_GET(PMSIDR_EL1_ARCHINST, reg))
-		caps->features |= SPE_FEAT_ARCH_INST;
-	if (FIELD_GET(PMSIDR_EL1_LDS, reg))
-		caps->features |= SPE_FEAT_LDS;
-	if (FIELD_GET(PMSIDR_EL1_ERND, reg))
-		caps->features |= SPE_FEAT_ERND;
-	if (FIELD_GET(PMSIDR_EL1_FnE, reg))
-		caps->features |= SPE_FEAT_INV_FILT_EVT;
-
-	fld = FIELD_GET(PMSIDR_EL1_INTERVAL, reg);
-	caps->min_interval = spe_min_intervals[fld];
-	if (!caps->min_interval) {
-		pr_warn("CPU %d: unknown PMSIDR_EL1.Interval %d, assuming 4096\n",
-			cpu, fld);
-		caps->min_interval = 4096;
-	}
-
-	fld = FIELD_GET(PMSIDR_EL1_MAXSIZE, reg);
-	if (fld < 4 || fld > 11) {
-		pr_err("CPU %d: unsupported PMSIDR_EL1.MaxSize %d\n", cpu, fld);
-		return -EINVAL;
-	}
-	caps->max_record_size = 1 << fld;
-
-	fld = FIELD_GET(PMSIDR_EL1_COUNTSIZE, reg);
-	caps->counter_size = fld == PMSIDR_EL1_COUNTSIZE_16_BIT_SAT ? 16 : 12;
-	return 0;
-}
-
 struct spe_caps_probe {
-	struct spe_hw_caps caps;
+	struct device *dev;
+	struct arm_spe_hw_caps caps;
 	int ret;
 };
 
@@ -943,13 +836,13 @@ static void spe_read_caps_local(void *info)
 {
 	struct spe_caps_probe *probe = info;
 
-	probe->ret = spe_read_caps(&probe->caps);
+	probe->ret = arm_spe_hw_read_caps(probe->dev, &probe->caps);
 }
 
 /* Can this CPU run the configuration made for the probed one? */
-static bool spe_caps_compatible(const struct spe_hw_caps *caps)
+static bool spe_caps_compatible(const struct arm_spe_hw_caps *caps)
 {
-	const struct spe_hw_caps *ref = &spe_dev->caps;
+	const struct arm_spe_hw_caps *ref = &spe_dev->caps;
 
 	return (caps->features & SPE_FEAT_USED) ==
 			(ref->features & SPE_FEAT_USED) &&
@@ -961,14 +854,14 @@ static bool spe_caps_compatible(const struct spe_hw_caps *caps)
 static int spe_cpu_online(unsigned int cpu)
 {
 	struct spe_cpu *spe = per_cpu_ptr(&spe_cpus, cpu);
-	struct spe_hw_caps caps;
+	struct arm_spe_hw_caps caps;
 	bool usable;
 
 	if (!cpumask_test_cpu(cpu, &spe_dev->supported_cpus))
 		return 0;
 
 	local_irq_disable();
-	usable = !spe_read_caps(&caps);
+	usable = !arm_spe_hw_read_caps(&spe_dev->pdev->dev, &caps);
 	if (usable && !spe_caps_compatible(&caps)) {
 		pr_err("CPU %d: SPE differs from the probed CPU's, not sampled\n",
 		       cpu);
@@ -1027,46 +920,24 @@ static struct notifier_block spe_cpu_pm_nb = {
 	.notifier_call = spe_cpu_pm_notify,
 };
 
-static int spe_irq_probe(struct spe_device *sd)
-{
-	struct platform_device *pdev = sd->pdev;
-	int irq = platform_get_irq(pdev, 0);
-
-	if (irq < 0)
-		return -ENXIO;
-
-	if (!irq_is_percpu(irq)) {
-		dev_err(&pdev->dev, "expected a PPI but got SPI %d\n", irq);
-		return -EINVAL;
-	}
-
-	if (irq_get_percpu_devid_partition(irq, &sd->supported_cpus)) {
-		dev_err(&pdev->dev, "no PPI partition for irq %d\n", irq);
-		return -EINVAL;
-	}
-
-	sd->irq = irq;
-	return 0;
-}
-
 static void spe_fill_provider(struct spe_device *sd)
 {
-	const struct spe_hw_caps *caps = &sd->caps;
+	const struct arm_spe_hw_caps *caps = &sd->caps;
 	struct mem_sampling_provider_caps *pc = &sd->provider.caps;
 
 	sd->provider.name = "arm_spe";
 	sd->provider.ops = &spe_provider_ops;
 
 	pc->flags = MEM_SAMPLING_CAP_PADDR;
-	if (caps->features & SPE_FEAT_FILT_LAT)
+	if (caps->features & ARM_SPE_FEAT_FILT_LAT)
 		pc->flags |= MEM_SAMPLING_CAP_LATENCY;
-	if (caps->features & SPE_FEAT_LDS)
+	if (caps->features & ARM_SPE_FEAT_LDS)
 		pc->flags |= MEM_SAMPLING_CAP_DATA_SOURCE;
-	if (caps->features & SPE_FEAT_FILT_TYP)
+	if (caps->features & ARM_SPE_FEAT_FILT_TYP)
 		pc->flags |= MEM_SAMPLING_CAP_FILTER_OP;
 	pc->min_interval = caps->min_interval;
 	pc->max_interval = PMSIRR_EL1_INTERVAL_MASK;
-	if (caps->features & SPE_FEAT_FILT_LAT)
+	if (caps->features & ARM_SPE_FEAT_FILT_LAT)
 		pc->max_latency_filter = caps->counter_size == 16 ? 0xffff : 0xfff;
 	pc->min_buffer_size = SPE_MIN_BUFFER_SIZE;
 	pc->max_buffer_size = SPE_MAX_BUFFER_SIZE;
@@ -1111,10 +982,12 @@ static int spe_device_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	sd->pdev = pdev;
 
-	ret = spe_irq_probe(sd);
-	if (ret)
+	ret = arm_spe_hw_irq_probe(pdev, &sd->supported_cpus);
+	if (ret < 0)
 		return ret;
+	sd->irq = ret;
 
+	probe.dev = dev;
 	ret = smp_call_function_any(&sd->supported_cpus, spe_read_caps_local,
 				    &probe, 1);
 	if (ret)
@@ -1153,7 +1026,7 @@ static int spe_device_probe(struct platform_device *pdev)
 	platform_set_drvdata(pdev, sd);
 	spe_create_perf_device(sd);
 
-	dev_info(dev, "SPEv1.%d on CPUs %*pbl is the mem_sampling provider [min interval %u, max record %u, align %u, features 0x%x]\n",
+	dev_info(dev, "SPEv1.%d on CPUs %*pbl is the mem_sampling provider [min interval %u, max record %u, align %u, features 0x%llx]\n",
 		 sd->caps.pmsver - 1, cpumask_pr_args(&sd->supported_cpus),
 		 sd->caps.min_interval, sd->caps.max_record_size,
 		 sd->caps.align, sd->caps.features);
@@ -1211,7 +1084,7 @@ static ssize_t spe_cap_show(struct device *dev, struct device_attribute *attr,
 	struct dev_ext_attribute *ea = container_of(attr,
 						    struct dev_ext_attribute,
 						    attr);
-	const struct spe_hw_caps *caps = &spe_dev->caps;
+	const struct arm_spe_hw_caps *caps = &spe_dev->caps;
 
 	switch ((unsigned long)ea->var) {
 	case SPE_CAP_MIN_INTERVAL:
@@ -1223,7 +1096,7 @@ static ssize_t spe_cap_show(struct device *dev, struct device_attribute *attr,
 	case SPE_CAP_COUNTER_SIZE:
 		return sysfs_emit(buf, "%u\n", caps->counter_size);
 	case SPE_CAP_FEATURES:
-		return sysfs_emit(buf, "0x%x\n", caps->features);
+		return sysfs_emit(buf, "0x%llx\n", caps->features);
 	case SPE_CAP_PMSVER:
 		return sysfs_emit(buf, "%u\n", caps->pmsver);
 	}

@@ -75,11 +75,12 @@ static size_t spe_decoder_resync(struct spe_decoder *dec, size_t pos)
 	for (q = pos + 1; q < len; q++) {
 		if (buf[q] == SPE_HDR_END) {
 			dec->skipped_bytes += q - pos;
-			return q + 1;
+			return q + SPE_HDR_LEN;
 		}
-		if (buf[q] == SPE_HDR_TIMESTAMP && len - q >= 9) {
+		if (buf[q] == SPE_HDR_TIMESTAMP &&
+		    len - q >= SPE_TIMESTAMP_LEN) {
 			dec->skipped_bytes += q - pos;
-			return q + 9;
+			return q + SPE_TIMESTAMP_LEN;
 		}
 	}
 	dec->skipped_bytes += len - pos;
@@ -104,76 +105,91 @@ static inline size_t spe_skip_padding(const u8 *buf, size_t len, size_t pos)
 	return pos;
 }
 
+/**
+ * struct spe_record_build - a record being assembled.
+ * @dec:	the decoder, for its counters.
+ * @rec:	the record.
+ * @flags:	MEM_SAMPLING_RECORD_* flags so far.
+ * @events:	MEM_SAMPLING_EVENT_* bits so far.
+ */
+struct spe_record_build {
+	struct spe_decoder *dec;
+	struct mem_sampling_record *rec;
+	u32 flags;
+	u32 events;
+};
+
 /*
- * Add one packet to the record being assembled: the general path, for
- * extended headers and the last bytes of the input.  Returns true if the
+ * Add one packet to the record being assembled: the one place where a
+ * field of the record is written.  @index is the packet's address,
+ * counter or context index or its operation class.  Returns true if the
  * packet ends the record.
  */
-static __always_inline bool
-spe_record_add(struct spe_decoder *dec, struct mem_sampling_record *rec,
-	       u32 *flags, u32 *events, const struct spe_packet *packet)
+static __always_inline bool spe_record_add(struct spe_record_build *b,
+					   unsigned int type,
+					   unsigned int index, u64 payload)
 {
-	u64 payload = packet->payload;
+	struct mem_sampling_record *rec = b->rec;
 
-	switch (packet->type) {
+	switch (type) {
 	case SPE_PACKET_END:
 		return true;
 	case SPE_PACKET_TIMESTAMP:
 		rec->timestamp = payload;
-		*flags |= MEM_SAMPLING_RECORD_TIMESTAMP_VALID;
+		b->flags |= MEM_SAMPLING_RECORD_TIMESTAMP_VALID;
 		return true;
 	case SPE_PACKET_ADDRESS:
-		switch (packet->index) {
+		switch (index) {
 		case SPE_ADDR_PC:
 			rec->pc = spe_addr_canonical(payload);
-			*flags |= MEM_SAMPLING_RECORD_PC_VALID;
+			b->flags |= MEM_SAMPLING_RECORD_PC_VALID;
 			break;
 		case SPE_ADDR_DATA_VIRT:
 			rec->vaddr = spe_addr_canonical(payload);
 			rec->vaddr_tag = payload >> SPE_ADDR_TAG_SHIFT;
-			*flags |= MEM_SAMPLING_RECORD_VADDR_VALID;
+			b->flags |= MEM_SAMPLING_RECORD_VADDR_VALID;
 			break;
 		case SPE_ADDR_DATA_PHYS:
 			rec->paddr = payload & SPE_ADDR_MASK;
-			*flags |= MEM_SAMPLING_RECORD_PADDR_VALID;
+			b->flags |= MEM_SAMPLING_RECORD_PADDR_VALID;
 			if (payload & SPE_ADDR_NS)
-				*flags |= MEM_SAMPLING_RECORD_PADDR_NS;
+				b->flags |= MEM_SAMPLING_RECORD_PADDR_NS;
 			break;
 		}
 		break;
 	case SPE_PACKET_COUNTER:
-		switch (packet->index) {
+		switch (index) {
 		case SPE_COUNTER_TOTAL_LAT:
 			rec->total_latency = payload;
-			*flags |= MEM_SAMPLING_RECORD_TOTAL_LAT_VALID;
+			b->flags |= MEM_SAMPLING_RECORD_TOTAL_LAT_VALID;
 			break;
 		case SPE_COUNTER_ISSUE_LAT:
 			rec->issue_latency = payload;
-			*flags |= MEM_SAMPLING_RECORD_ISSUE_LAT_VALID;
+			b->flags |= MEM_SAMPLING_RECORD_ISSUE_LAT_VALID;
 			break;
 		case SPE_COUNTER_XLAT_LAT:
 			rec->translation_latency = payload;
-			*flags |= MEM_SAMPLING_RECORD_XLAT_LAT_VALID;
+			b->flags |= MEM_SAMPLING_RECORD_XLAT_LAT_VALID;
 			break;
 		}
 		break;
 	case SPE_PACKET_EVENTS:
-		*events |= spe_events_map(payload);
+		b->events |= spe_events_map(payload);
 		break;
 	case SPE_PACKET_DATA_SOURCE:
 		rec->data_source = payload;
-		*flags |= MEM_SAMPLING_RECORD_DATA_SOURCE_VALID;
+		b->flags |= MEM_SAMPLING_RECORD_DATA_SOURCE_VALID;
 		break;
 	case SPE_PACKET_CONTEXT:
-		if (packet->index <= SPE_CONTEXT_EL2) {
+		if (index <= SPE_CONTEXT_EL2) {
 			rec->context_id = payload;
-			*flags |= MEM_SAMPLING_RECORD_CONTEXT_VALID;
+			b->flags |= MEM_SAMPLING_RECORD_CONTEXT_VALID;
 		} else {
-			dec->unknown_packets++;
+			b->dec->unknown_packets++;
 		}
 		break;
 	case SPE_PACKET_OP_TYPE:
-		switch (packet->index) {
+		switch (index) {
 		case SPE_OP_CLASS_LDST:
 			rec->op = (payload & SPE_OP_LDST_ST) ?
 				  MEM_SAMPLING_OP_STORE : MEM_SAMPLING_OP_LOAD;
@@ -185,19 +201,149 @@ spe_record_add(struct spe_decoder *dec, struct mem_sampling_record *rec,
 			rec->op = MEM_SAMPLING_OP_OTHER;
 			break;
 		default:
-			dec->unknown_packets++;
+			b->dec->unknown_packets++;
 			return false;
 		}
 		rec->op_subclass = payload;
 		break;
 	case SPE_PACKET_UNKNOWN:
-		dec->unknown_packets++;
+		b->dec->unknown_packets++;
 		break;
 	default:
 		/* Padding and alignment. */
 		break;
 	}
 	return false;
+}
+
+/* What spe_record_add_fast() did with a packet. */
+enum spe_fast_result {
+	SPE_FAST_ADDED,		/* added, the record goes on */
+	SPE_FAST_COMPLETE,	/* added, it ended the record */
+	SPE_FAST_GENERAL,	/* not a packet for the fast path */
+};
+
+/*
+ * spe_record_add() for the packet at *@pos, of short header @header and
+ * the given @type and @index; @word holds the bytes after the header.
+ * Moves *@pos past the packet.
+ */
+static __always_inline enum spe_fast_result
+spe_add_short(struct spe_record_build *b, size_t *pos, u64 word,
+	      unsigned int header, unsigned int type, unsigned int index)
+{
+	unsigned int size = SPE_PAYLOAD_LEN(header);
+
+	*pos += SPE_HDR_LEN + size;
+	if (size < SPE_PAYLOAD_MAX_LEN)
+		word &= BIT_ULL(8 * size) - 1;
+	if (spe_record_add(b, type, index, word))
+		return SPE_FAST_COMPLETE;
+	return SPE_FAST_ADDED;
+}
+
+/*
+ * The fast path: add the packet whose short header is @header, for the
+ * packets SPE writes for every sample.  @word holds the 8 bytes after the
+ * header.  Every case passes constants, so that each folds down to the
+ * lines of spe_record_add() for its packet: no table lookup, no payload
+ * size computation, no second switch.
+ *
+ * Moves *@pos past the packets it adds.
+ */
+static __always_inline enum spe_fast_result
+spe_record_add_fast(struct spe_record_build *b, size_t *pos,
+		    unsigned int header, u64 word)
+{
+	switch (header) {
+	case SPE_HDR_END:
+		*pos += SPE_HDR_LEN;
+		spe_record_add(b, SPE_PACKET_END, 0, 0);
+		return SPE_FAST_COMPLETE;
+	case SPE_HDR_TIMESTAMP:
+		return spe_add_short(b, pos, word, SPE_HDR_TIMESTAMP,
+				     SPE_PACKET_TIMESTAMP, 0);
+	case SPE_HDR_ADDRESS | SPE_ADDR_PC:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_ADDRESS | SPE_ADDR_PC,
+				     SPE_PACKET_ADDRESS, SPE_ADDR_PC);
+	case SPE_HDR_ADDRESS | SPE_ADDR_DATA_VIRT:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_ADDRESS | SPE_ADDR_DATA_VIRT,
+				     SPE_PACKET_ADDRESS, SPE_ADDR_DATA_VIRT);
+	case SPE_HDR_ADDRESS | SPE_ADDR_DATA_PHYS:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_ADDRESS | SPE_ADDR_DATA_PHYS,
+				     SPE_PACKET_ADDRESS, SPE_ADDR_DATA_PHYS);
+	case SPE_HDR_ADDRESS | SPE_ADDR_BRANCH_TARGET:
+	case SPE_HDR_ADDRESS | SPE_ADDR_PREV_BRANCH_TARGET ...
+	     SPE_HDR_ADDRESS | 0x7:
+		/* Not part of a memory record. */
+		*pos += SPE_HDR_LEN + SPE_PAYLOAD_LEN(SPE_HDR_ADDRESS);
+		return SPE_FAST_ADDED;
+	case SPE_HDR_COUNTER | SPE_COUNTER_TOTAL_LAT:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_COUNTER | SPE_COUNTER_TOTAL_LAT,
+				     SPE_PACKET_COUNTER, SPE_COUNTER_TOTAL_LAT);
+	case SPE_HDR_COUNTER | SPE_COUNTER_ISSUE_LAT:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_COUNTER | SPE_COUNTER_ISSUE_LAT,
+				     SPE_PACKET_COUNTER, SPE_COUNTER_ISSUE_LAT);
+	case SPE_HDR_COUNTER | SPE_COUNTER_XLAT_LAT:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_COUNTER | SPE_COUNTER_XLAT_LAT,
+				     SPE_PACKET_COUNTER, SPE_COUNTER_XLAT_LAT);
+	case SPE_HDR_COUNTER | 0x3 ... SPE_HDR_COUNTER | 0x7:
+		/* Not part of a memory record either. */
+		*pos += SPE_HDR_LEN + SPE_PAYLOAD_LEN(SPE_HDR_COUNTER);
+		return SPE_FAST_ADDED;
+	case SPE_HDR_EVENTS | SPE_HDR_SZ_1:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_EVENTS | SPE_HDR_SZ_1,
+				     SPE_PACKET_EVENTS, 0);
+	case SPE_HDR_EVENTS | SPE_HDR_SZ_2:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_EVENTS | SPE_HDR_SZ_2,
+				     SPE_PACKET_EVENTS, 0);
+	case SPE_HDR_EVENTS | SPE_HDR_SZ_4:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_EVENTS | SPE_HDR_SZ_4,
+				     SPE_PACKET_EVENTS, 0);
+	case SPE_HDR_EVENTS | SPE_HDR_SZ_8:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_EVENTS | SPE_HDR_SZ_8,
+				     SPE_PACKET_EVENTS, 0);
+	case SPE_HDR_DATA_SOURCE | SPE_HDR_SZ_1:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_DATA_SOURCE | SPE_HDR_SZ_1,
+				     SPE_PACKET_DATA_SOURCE, 0);
+	case SPE_HDR_DATA_SOURCE | SPE_HDR_SZ_2:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_DATA_SOURCE | SPE_HDR_SZ_2,
+				     SPE_PACKET_DATA_SOURCE, 0);
+	case SPE_HDR_CONTEXT | SPE_CONTEXT_EL1:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_CONTEXT | SPE_CONTEXT_EL1,
+				     SPE_PACKET_CONTEXT, SPE_CONTEXT_EL1);
+	case SPE_HDR_CONTEXT | SPE_CONTEXT_EL2:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_CONTEXT | SPE_CONTEXT_EL2,
+				     SPE_PACKET_CONTEXT, SPE_CONTEXT_EL2);
+	case SPE_HDR_OP_TYPE | SPE_OP_CLASS_OTHER:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_OP_TYPE | SPE_OP_CLASS_OTHER,
+				     SPE_PACKET_OP_TYPE, SPE_OP_CLASS_OTHER);
+	case SPE_HDR_OP_TYPE | SPE_OP_CLASS_LDST:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_OP_TYPE | SPE_OP_CLASS_LDST,
+				     SPE_PACKET_OP_TYPE, SPE_OP_CLASS_LDST);
+	case SPE_HDR_OP_TYPE | SPE_OP_CLASS_BRANCH:
+		return spe_add_short(b, pos, word,
+				     SPE_HDR_OP_TYPE | SPE_OP_CLASS_BRANCH,
+				     SPE_PACKET_OP_TYPE, SPE_OP_CLASS_BRANCH);
+	default:
+		return SPE_FAST_GENERAL;
+	}
 }
 
 /**
@@ -209,13 +355,12 @@ spe_record_add(struct spe_decoder *dec, struct mem_sampling_record *rec,
  * Never reads outside the buffer given to spe_decoder_init().  On return,
  * @dec->record_start and @dec->pos delimit the record.
  *
- * The hot loop switches on the header byte itself, so that the packets SPE
- * writes for every sample (short headers) need no table lookup, no payload
- * size computation and no second switch on the index; the payload is one
- * unaligned 64-bit load while at least 9 bytes are left.  Everything else
- * (extended headers, reserved headers, the last 8 bytes) goes through
- * spe_packet_decode() and spe_record_add(), which the unit and fuzz tests
- * hold to the same results.
+ * While at least SPE_SHORT_PACKET_MAX_LEN bytes are left, the packets SPE
+ * writes for every sample take spe_record_add_fast(), which reads their
+ * payload with one unaligned 64-bit load.  Everything else (extended
+ * headers, reserved headers, the last bytes of the buffer) goes through
+ * spe_packet_decode(), which the unit and fuzz tests hold to the same
+ * results.  Both add their packets with spe_record_add().
  *
  * Return: 1 with @rec filled (MEM_SAMPLING_RECORD_TRUNCATED in @rec->flags
  * if the buffer ended inside it), 0 when the buffer holds no further
@@ -226,14 +371,14 @@ int spe_decoder_next_record(struct spe_decoder *dec,
 {
 	const u8 *buf = dec->buf;
 	size_t len = dec->len, pos = dec->pos, first, next;
+	struct spe_record_build b = { .dec = dec, .rec = rec };
 	struct spe_packet packet;
-	u32 flags, events;
 	int ret;
 
 restart:
 	memset(rec, 0, sizeof(*rec));
-	flags = 0;
-	events = 0;
+	b.flags = 0;
+	b.events = 0;
 	pos = spe_skip_padding(buf, len, pos);
 	/* Offset of the record's first packet that is not padding. */
 	first = pos;
@@ -241,117 +386,25 @@ restart:
 	while (pos < len) {
 		unsigned int header = buf[pos];
 
-		if (likely(len - pos >= 9)) {
-			u64 word = get_unaligned_le64(buf + pos + 1);
+		if (likely(len - pos >= SPE_SHORT_PACKET_MAX_LEN)) {
+			u64 word = get_unaligned_le64(buf + pos + SPE_HDR_LEN);
 
-			switch (header) {
-			case SPE_HDR_PADDING:
-				next = spe_skip_padding(buf, len, pos + 1);
-				if (first == pos)
-					first = next;
-				pos = next;
+			switch (spe_record_add_fast(&b, &pos, header, word)) {
+			case SPE_FAST_ADDED:
 				continue;
-			case SPE_HDR_END:
-				pos += 1;
+			case SPE_FAST_COMPLETE:
 				goto done;
-			case SPE_HDR_TIMESTAMP:
-				rec->timestamp = word;
-				flags |= MEM_SAMPLING_RECORD_TIMESTAMP_VALID;
-				pos += 9;
-				goto done;
-			case SPE_HDR_ADDRESS | SPE_ADDR_PC:
-				rec->pc = spe_addr_canonical(word);
-				flags |= MEM_SAMPLING_RECORD_PC_VALID;
-				pos += 9;
-				continue;
-			case SPE_HDR_ADDRESS | SPE_ADDR_DATA_VIRT:
-				rec->vaddr = spe_addr_canonical(word);
-				rec->vaddr_tag = word >> SPE_ADDR_TAG_SHIFT;
-				flags |= MEM_SAMPLING_RECORD_VADDR_VALID;
-				pos += 9;
-				continue;
-			case SPE_HDR_ADDRESS | SPE_ADDR_DATA_PHYS:
-				rec->paddr = word & SPE_ADDR_MASK;
-				flags |= MEM_SAMPLING_RECORD_PADDR_VALID;
-				if (word & SPE_ADDR_NS)
-					flags |= MEM_SAMPLING_RECORD_PADDR_NS;
-				pos += 9;
-				continue;
-			case SPE_HDR_ADDRESS | SPE_ADDR_BRANCH_TARGET:
-			case SPE_HDR_ADDRESS | SPE_ADDR_PREV_BRANCH_TARGET ...
-			     SPE_HDR_ADDRESS | 0x7:
-				pos += 9;
-				continue;
-			case SPE_HDR_COUNTER | SPE_COUNTER_TOTAL_LAT:
-				rec->total_latency = word;
-				flags |= MEM_SAMPLING_RECORD_TOTAL_LAT_VALID;
-				pos += 3;
-				continue;
-			case SPE_HDR_COUNTER | SPE_COUNTER_ISSUE_LAT:
-				rec->issue_latency = word;
-				flags |= MEM_SAMPLING_RECORD_ISSUE_LAT_VALID;
-				pos += 3;
-				continue;
-			case SPE_HDR_COUNTER | SPE_COUNTER_XLAT_LAT:
-				rec->translation_latency = word;
-				flags |= MEM_SAMPLING_RECORD_XLAT_LAT_VALID;
-				pos += 3;
-				continue;
-			case SPE_HDR_COUNTER | 0x3 ... SPE_HDR_COUNTER | 0x7:
-				pos += 3;
-				continue;
-			case SPE_HDR_EVENTS:
-				events |= spe_events_map(word & 0xff);
-				pos += 2;
-				continue;
-			case SPE_HDR_EVENTS | 0x10:
-				events |= spe_events_map(word & 0xffff);
-				pos += 3;
-				continue;
-			case SPE_HDR_EVENTS | 0x20:
-				events |= spe_events_map(word & 0xffffffff);
-				pos += 5;
-				continue;
-			case SPE_HDR_EVENTS | 0x30:
-				events |= spe_events_map(word);
-				pos += 9;
-				continue;
-			case SPE_HDR_DATA_SOURCE:
-				rec->data_source = word & 0xff;
-				flags |= MEM_SAMPLING_RECORD_DATA_SOURCE_VALID;
-				pos += 2;
-				continue;
-			case SPE_HDR_DATA_SOURCE | 0x10:
-				rec->data_source = word;
-				flags |= MEM_SAMPLING_RECORD_DATA_SOURCE_VALID;
-				pos += 3;
-				continue;
-			case SPE_HDR_CONTEXT | SPE_CONTEXT_EL1:
-			case SPE_HDR_CONTEXT | SPE_CONTEXT_EL2:
-				rec->context_id = word & 0xffffffff;
-				flags |= MEM_SAMPLING_RECORD_CONTEXT_VALID;
-				pos += 5;
-				continue;
-			case SPE_HDR_OP_TYPE | SPE_OP_CLASS_OTHER:
-				rec->op = MEM_SAMPLING_OP_OTHER;
-				rec->op_subclass = word;
-				pos += 2;
-				continue;
-			case SPE_HDR_OP_TYPE | SPE_OP_CLASS_LDST:
-				rec->op = (word & SPE_OP_LDST_ST) ?
-					  MEM_SAMPLING_OP_STORE :
-					  MEM_SAMPLING_OP_LOAD;
-				rec->op_subclass = word;
-				pos += 2;
-				continue;
-			case SPE_HDR_OP_TYPE | SPE_OP_CLASS_BRANCH:
-				rec->op = MEM_SAMPLING_OP_BRANCH;
-				rec->op_subclass = word;
-				pos += 2;
-				continue;
-			default:
+			case SPE_FAST_GENERAL:
 				break;
 			}
+		}
+
+		if (header == SPE_HDR_PADDING) {
+			next = spe_skip_padding(buf, len, pos + SPE_HDR_LEN);
+			if (first == pos)
+				first = next;
+			pos = next;
+			continue;
 		}
 
 		ret = spe_packet_decode(buf, len, pos, &packet);
@@ -361,8 +414,7 @@ restart:
 			pos = spe_decoder_resync(dec, pos);
 			goto restart;
 		}
-		if (packet.type == SPE_PACKET_PAD ||
-		    packet.type == SPE_PACKET_ALIGNMENT) {
+		if (packet.type == SPE_PACKET_ALIGNMENT) {
 			next = spe_skip_padding(buf, len, pos + ret);
 			if (first == pos)
 				first = next;
@@ -370,26 +422,24 @@ restart:
 			continue;
 		}
 		pos += ret;
-		if (spe_record_add(dec, rec, &flags, &events, &packet))
+		if (spe_record_add(&b, packet.type, packet.index,
+				   packet.payload))
 			goto done;
 	}
 
 truncated:
-	dec->pos = len;
-	if (first >= len)
+	if (first >= len) {
+		dec->pos = len;
 		return 0;	/* nothing but padding */
-	dec->record_start = first;
-	rec->flags = flags | MEM_SAMPLING_RECORD_TRUNCATED;
-	rec->events = events;
+	}
+	pos = len;
+	b.flags |= MEM_SAMPLING_RECORD_TRUNCATED;
 	dec->truncated++;
-	dec->records++;
-	return 1;
-
 done:
 	dec->record_start = first;
 	dec->pos = pos;
-	rec->flags = flags;
-	rec->events = events;
+	rec->flags = b.flags;
+	rec->events = b.events;
 	dec->records++;
 	return 1;
 }

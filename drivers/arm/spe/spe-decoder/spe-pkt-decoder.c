@@ -41,17 +41,17 @@
  */
 unsigned int spe_packet_header_class(unsigned int header, unsigned int *len)
 {
-	unsigned int sized = 1 + (1U << SPE_HDR_SZ(header));
+	unsigned int sized = SPE_HDR_LEN + SPE_PAYLOAD_LEN(header);
 
 	*len = 0;
 	if (header == SPE_HDR_PADDING || header == SPE_HDR_END) {
-		*len = 1;
+		*len = SPE_HDR_LEN;
 		return header == SPE_HDR_END ? SPE_PACKET_END : SPE_PACKET_PAD;
 	}
 	if ((header & SPE_HDR_MASK_CONTEXT) == SPE_HDR_EXTENDED)
 		return SPE_PACKET_EXTENDED;
-	switch (header >> 6) {
-	case 1:
+	switch (SPE_HDR_SPACE(header)) {
+	case SPE_HDR_SPACE_01:
 		*len = sized;
 		if (header == SPE_HDR_TIMESTAMP)
 			return SPE_PACKET_TIMESTAMP;
@@ -64,7 +64,7 @@ unsigned int spe_packet_header_class(unsigned int header, unsigned int *len)
 		if ((header & SPE_HDR_MASK_CONTEXT) == SPE_HDR_OP_TYPE)
 			return SPE_PACKET_OP_TYPE;
 		return SPE_PACKET_UNKNOWN;
-	case 2:
+	case SPE_HDR_SPACE_10:
 		*len = sized;
 		if ((header & SPE_HDR_MASK_ADDRESS) == SPE_HDR_ADDRESS)
 			return SPE_PACKET_ADDRESS;
@@ -136,7 +136,7 @@ static u64 spe_read_payload(const u8 *p, unsigned int size)
 int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 		      struct spe_packet *packet)
 {
-	unsigned int type, plen, hlen = 1, header;
+	unsigned int type, plen, hlen = SPE_HDR_LEN, header;
 	size_t avail;
 
 	packet->payload = 0;
@@ -154,16 +154,16 @@ int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 	switch (type) {
 	case SPE_PACKET_BAD:
 		packet->type = SPE_PACKET_BAD;
-		packet->len = 1;
+		packet->len = SPE_HDR_LEN;
 		return -EBADMSG;
 	case SPE_PACKET_EXTENDED: {
 		unsigned int second, align;
 
-		if (avail < 2)
+		if (avail < SPE_EXT_HDR_LEN)
 			return -ENODATA;
 		second = buf[1];
 		if (second == SPE_HDR_ALIGNMENT) {
-			packet->index = (header & 0x3) + 1;
+			packet->index = SPE_HDR_INDEX_EXT_HIGH(header) + 1;
 			align = 1U << packet->index;
 			plen = align - (pos & (align - 1));
 			if (avail < plen)
@@ -175,17 +175,16 @@ int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 		type = spe_packet_header_class(second, &plen);
 		if (type == SPE_PACKET_ADDRESS || type == SPE_PACKET_COUNTER) {
 			packet->index = SPE_HDR_INDEX_EXT(header, second);
-			plen++;
-		} else if ((second >> 6) == 2) {
+		} else if (SPE_HDR_SPACE(second) == SPE_HDR_SPACE_10) {
 			/* reserved, but sized like the address/counter space */
 			type = SPE_PACKET_UNKNOWN;
-			plen++;
 		} else {
 			packet->type = SPE_PACKET_BAD;
-			packet->len = 1;
+			packet->len = SPE_HDR_LEN;
 			return -EBADMSG;
 		}
-		hlen = 2;
+		hlen = SPE_EXT_HDR_LEN;
+		plen = hlen + SPE_PAYLOAD_LEN(second);
 		break;
 	}
 	case SPE_PACKET_ADDRESS:
@@ -194,7 +193,7 @@ int spe_packet_decode(const u8 *buf, size_t len, size_t pos,
 		break;
 	case SPE_PACKET_CONTEXT:
 	case SPE_PACKET_OP_TYPE:
-		packet->index = header & 0x3;
+		packet->index = SPE_HDR_INDEX_CLASS(header);
 		break;
 	default:
 		break;

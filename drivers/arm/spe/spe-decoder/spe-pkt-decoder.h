@@ -17,28 +17,54 @@
 #include <linux/types.h>
 #include <linux/bits.h>
 
-/* Longest packet: extended header (2 bytes) and an 8 byte payload. */
-#define SPE_PACKET_MAX_LEN		10
-
 /* Header byte values and masks, as the Arm ARM names the packets. */
 #define SPE_HDR_PADDING			0x00
 #define SPE_HDR_END			0x01
-#define SPE_HDR_TIMESTAMP		0x71
+#define SPE_HDR_TIMESTAMP		0x71	/* 0b0111_0001, 8 byte payload */
 #define SPE_HDR_MASK_EVENTS		(GENMASK(7, 6) | GENMASK(3, 0))
 #define SPE_HDR_EVENTS			0x42	/* 0b01SZ_0010 */
 #define SPE_HDR_DATA_SOURCE		0x43	/* 0b01SZ_0011 */
 #define SPE_HDR_MASK_CONTEXT		GENMASK(7, 2)
-#define SPE_HDR_CONTEXT			0x64	/* 0b0110_01ii */
-#define SPE_HDR_OP_TYPE			0x48	/* 0b0100_10cc */
+#define SPE_HDR_CONTEXT			0x64	/* 0b0110_01ii, 4 byte payload */
+#define SPE_HDR_OP_TYPE			0x48	/* 0b0100_10cc, 1 byte payload */
 #define SPE_HDR_EXTENDED		0x20	/* 0b0010_00ii, then a short header */
 #define SPE_HDR_MASK_ADDRESS		GENMASK(7, 3)
-#define SPE_HDR_ADDRESS			0xb0	/* 0b1011_0iii */
-#define SPE_HDR_COUNTER			0x98	/* 0b1001_1iii */
+#define SPE_HDR_ADDRESS			0xb0	/* 0b1011_0iii, 8 byte payload */
+#define SPE_HDR_COUNTER			0x98	/* 0b1001_1iii, 2 byte payload */
 #define SPE_HDR_ALIGNMENT		0x00	/* second byte after 0b0010_00AA */
 
+/*
+ * Header bits [7:6]: the 0b01 and 0b10 spaces hold the sized packets
+ * (every header there has an SZ field, reserved ones included).
+ */
+#define SPE_HDR_SPACE(h)		((h) >> 6)
+#define SPE_HDR_SPACE_01		0x1
+#define SPE_HDR_SPACE_10		0x2
+
+/* Header bits [5:4] (SZ): the payload is 1 << SZ bytes. */
 #define SPE_HDR_SZ(h)			(((h) >> 4) & 0x3)
+#define SPE_HDR_SZ_1			0x00	/* SZ values, in place */
+#define SPE_HDR_SZ_2			0x10
+#define SPE_HDR_SZ_4			0x20
+#define SPE_HDR_SZ_8			0x30
+
+/* Index fields: bits [2:0] of a short header, [1:0] of an extended one. */
 #define SPE_HDR_INDEX_SHORT(h)		((h) & 0x7)
-#define SPE_HDR_INDEX_EXT(h0, h1)	((((h0) & 0x3) << 3) | SPE_HDR_INDEX_SHORT(h1))
+#define SPE_HDR_INDEX_EXT_HIGH(h0)	((h0) & 0x3)
+#define SPE_HDR_INDEX_EXT(h0, h1)	((SPE_HDR_INDEX_EXT_HIGH(h0) << 3) | \
+					 SPE_HDR_INDEX_SHORT(h1))
+/* Context packet index and operation type class: bits [1:0]. */
+#define SPE_HDR_INDEX_CLASS(h)		((h) & 0x3)
+
+/* Packet lengths in bytes. */
+#define SPE_HDR_LEN			1	/* short header */
+#define SPE_EXT_HDR_LEN			2	/* extended header + short header */
+#define SPE_PAYLOAD_LEN(h)		(1U << SPE_HDR_SZ(h))
+#define SPE_PAYLOAD_MAX_LEN		8
+#define SPE_TIMESTAMP_LEN		(SPE_HDR_LEN + SPE_PAYLOAD_MAX_LEN)
+/* The longest packet with a short header, and the longest of all. */
+#define SPE_SHORT_PACKET_MAX_LEN	(SPE_HDR_LEN + SPE_PAYLOAD_MAX_LEN)
+#define SPE_PACKET_MAX_LEN		(SPE_EXT_HDR_LEN + SPE_PAYLOAD_MAX_LEN)
 
 /* Address packet indexes. */
 #define SPE_ADDR_PC			0x0	/* PC of the sampled operation */
