@@ -28,8 +28,8 @@
  *
  * The user interfaces are separate files: mem_sampling_sysfs.c (the
  * tunables), mem_sampling_prctl.c (a process's mode); so is the built-in
- * tracepoint consumer, mem_sampling_trace.c.  See
- * Documentation/admin-guide/mm/mem_sampling.rst.
+ * tracepoint consumer, mem_sampling_trace.c.  Design and locking:
+ * Documentation/mm/mem_sampling.rst.
  */
 
 #define pr_fmt(fmt) "mem_sampling: " fmt

@@ -10,7 +10,8 @@
  * mem_sampling:mem_sampling_record tracepoint).
  *
  * This header is the whole contract between providers, the core and
- * consumers.  See Documentation/admin-guide/mm/mem_sampling.rst.
+ * consumers.  Design and locking: Documentation/mm/mem_sampling.rst; use:
+ * Documentation/admin-guide/mm/mem_sampling.rst.
  */
 #ifndef _LINUX_MEM_SAMPLING_H
 #define _LINUX_MEM_SAMPLING_H

@@ -25,8 +25,10 @@ bool __numa_sampling_replaces_scan(struct task_struct *p);
  * numa_sampling_replaces_scan - should task_numa_work() skip its scan?
  * @p: current, in task_numa_work().
  *
- * True in sample mode when @p is sampled: its samples drive NUMA
- * balancing instead.  Also makes sure @p has a sample queue.
+ * Also makes sure @p has a sample queue.
+ *
+ * Return: true in sample mode when @p is sampled: its samples drive NUMA
+ * balancing instead.
  */
 static inline bool numa_sampling_replaces_scan(struct task_struct *p)
 {
