@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: checkpatch.pl --strict on every patch of the exported series
-# (make patches) and on every new file, then sparse (C=2) and W=1 on every
-# kernel object of ours.  Any warning in our code fails.
+# (make patches) and on every new file, kernel-doc on our headers, then
+# sparse (C=2) and W=1 on every kernel object of ours.  Any warning in our
+# code fails.
 #
 # usage: check.sh KSRC KOBJ "EXTRA_KBUILD_TARGETS"
 set -uo pipefail
@@ -47,6 +48,18 @@ for f in $new_files; do
 done
 n=$(echo $patches $new_files | wc -w)
 [ $cp_fail = 0 ] && echo "   $n files clean" || rc=1
+
+# W=1 runs kernel-doc on the .c files it compiles; the headers are ours to
+# check (the API page is generated from them).
+echo "== kernel-doc on our headers"
+headers=$(find include -name '*.h' ! -path 'include/trace/*' | sort)
+out=$("$ksrc/scripts/kernel-doc" -none -Wall $headers 2>&1 | grep -v '^Warning: Sphinx')
+if [ -n "$out" ]; then
+	echo "$out"
+	rc=1
+else
+	echo "   $(echo $headers | wc -w) headers clean"
+fi
 
 echo "== sparse (C=2) and W=1"
 targets=$extra
