@@ -18,8 +18,8 @@
 #include "../kselftest_harness.h"
 #include "mem_sampling_util.h"
 
-#define ROUNDS		1000
-#define MAX_SECONDS	60
+#define ROUNDS		300
+#define MAX_SECONDS	20
 
 /* A writer: its file and the two values it alternates between. */
 static const struct writer {
