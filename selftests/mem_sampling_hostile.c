@@ -598,9 +598,8 @@ TEST_F(inject, dropped_and_counted)
 	/* Kernel addresses: no VMA. */
 	EXPECT_EQ(0, ms_inject("vaddr=0xffff800080000000 paddr=0x%llx op=load\n", pa));
 	EXPECT_EQ(0, ms_inject("vaddr=0xffffffffffffffff paddr=0x%llx op=store\n", pa));
-	EXPECT_TRUE(ms_counters_moved_exactly(&before,
-					      VM_SAMPLES, 2LL, VM_QUEUED, 2LL, VM_SKIP_UNMAPPED, 2LL,
-					      -1))
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 2LL,
+					      VM_QUEUED, 2LL, VM_SKIP_UNMAPPED, 2LL, -1))
 		TH_LOG("kernel addresses");
 
 	ms_counters_read(&before);

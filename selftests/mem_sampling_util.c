@@ -473,7 +473,8 @@ int ms_trace_count(const char *text)
 	return n;
 }
 
-long ms_trace_for_each_record(ms_trace_record_fn fn, void *arg)
+long ms_trace_visit_records(void (*fn)(const struct ms_trace_record *record, void *arg),
+			    void *arg)
 {
 	FILE *f = fopen(MS_TRACING "trace", "r");
 	char line[512];
@@ -515,7 +516,7 @@ long ms_trace_records_of(pid_t pid)
 {
 	struct records_of c = { .pid = pid };
 
-	ms_trace_for_each_record(count_records_of, &c);
+	ms_trace_visit_records(count_records_of, &c);
 	return c.n;
 }
 

@@ -211,8 +211,8 @@ struct ms_trace_record {
 #define REC_PADDR_VALID		0x2
 
 /* Call @fn for every record in the trace buffer; returns how many. */
-typedef void (*ms_trace_record_fn)(const struct ms_trace_record *record, void *arg);
-long ms_trace_for_each_record(ms_trace_record_fn fn, void *arg);
+long ms_trace_visit_records(void (*fn)(const struct ms_trace_record *record, void *arg),
+			    void *arg);
 
 /* How many records of process @pid the trace buffer holds. */
 long ms_trace_records_of(pid_t pid);

@@ -185,7 +185,7 @@ static void test_attribution(void)
 	wait_child(c.strider);
 	wait_child(c.other);
 	ms_trace_on(false);
-	ms_trace_for_each_record(count_attr, &c);
+	ms_trace_visit_records(count_attr, &c);
 
 	ksft_print_msg("strider %d: %ld recs, VA %ld: %ld own %ld other's, PA %ld/%ld, tid %ld\n",
 		       c.strider, c.s_total, c.s_va, c.s_in, c.s_in_other,
@@ -428,7 +428,7 @@ static void test_hotplug(void)
 	start_children(1);
 	wait_child(a);
 	ms_trace_on(false);
-	ms_trace_for_each_record(count_cpu, &c);
+	ms_trace_visit_records(count_cpu, &c);
 	ksft_print_msg("10 offline/online cycles of CPU 1: %d failed; %ld records there after\n",
 		       bad, c.n);
 	ksft_test_result(!bad && c.n > 0 && ms_kernel_splats() == splats,

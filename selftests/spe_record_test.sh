@@ -265,8 +265,8 @@ test_pid_filter()
 		tap fail "$name" "$outside VADDRs outside the workload's buffer"
 	elif [ "$summary" != "$lines" ] || [ "$pid_row" != "$lines" ] ||
 	     [ "$other_rows" -ne 0 ] || [ "$node_sum" != "$lines" ]; then
-		tap fail "$name" \
-			"summary disagrees: total $summary, pid $pid_row, nodes $node_sum, lines $lines"
+		why="total $summary, pid $pid_row, nodes $node_sum, lines $lines"
+		tap fail "$name" "summary disagrees: $why"
 	elif [ "$locality" != "$local $remote" ]; then
 		tap fail "$name" "local/remote $locality, expected $local $remote"
 	else
