@@ -82,7 +82,7 @@ TEST_F_TIMEOUT(numa_sampling, adaptive_interval, 120)
 	ASSERT_NE(NULL, local);
 	ASSERT_NE(NULL, remote);
 	ASSERT_EQ(0, ms_write(MS_ADAPT_SYSCTL, "2"));
-	ASSERT_EQ(0, ms_write(MS_NUMA_SYSCTL, "0"));
+	ASSERT_EQ(0, numa_sampling_mode(false));
 	ASSERT_EQ(0, ms_write(MS_SYSFS "interval", "4096\n"));
 	ASSERT_EQ(0, ms_counters_read(&before));
 	EXPECT_EQ(4096, ms_read_long(EFFECTIVE));
@@ -90,7 +90,7 @@ TEST_F_TIMEOUT(numa_sampling, adaptive_interval, 120)
 	slower = ms_vmstat("numa_sampling_interval_slower");
 	ASSERT_EQ(0, ms_trace_only(NUMA_INTERVAL_EVENT));
 	ASSERT_EQ(0, ms_trace_on(true));
-	ASSERT_EQ(0, ms_write(MS_NUMA_SYSCTL, "1"));
+	ASSERT_EQ(0, numa_sampling_mode(true));
 	EXPECT_EQ(1024, ms_read_long(EFFECTIVE));
 	EXPECT_TRUE(effective_becomes(16384, local, ADAPT_PAGES, 10));
 	EXPECT_TRUE(effective_becomes(1024, remote, ADAPT_PAGES, 10));
@@ -130,8 +130,8 @@ TEST_F_TIMEOUT(numa_sampling, rest, 120)
 	local = alloc_on_node(ADAPT_PAGES, 0);
 	ASSERT_NE(NULL, local);
 	ASSERT_EQ(0, ms_write(MS_ADAPT_SYSCTL, "2"));
-	ASSERT_EQ(0, ms_write(MS_NUMA_SYSCTL, "0"));
-	ASSERT_EQ(0, ms_write(MS_NUMA_SYSCTL, "1"));
+	ASSERT_EQ(0, numa_sampling_mode(false));
+	ASSERT_EQ(0, numa_sampling_mode(true));
 	ASSERT_EQ(0, ms_counters_read(&before));
 	rests = ms_vmstat("numa_sampling_rests");
 	/* 2 -> -2 takes 4 periods of 500 ms, then one quiet period. */
@@ -148,8 +148,8 @@ TEST_F_TIMEOUT(numa_sampling, rest, 120)
 
 	/* Someone wants the records: converged, but no rest. */
 	ASSERT_EQ(0, ms_write(MS_EVENT "enable", "1"));
-	ASSERT_EQ(0, ms_write(MS_NUMA_SYSCTL, "0"));
-	ASSERT_EQ(0, ms_write(MS_NUMA_SYSCTL, "1"));
+	ASSERT_EQ(0, numa_sampling_mode(false));
+	ASSERT_EQ(0, numa_sampling_mode(true));
 	rests = ms_vmstat("numa_sampling_rests");
 	EXPECT_FALSE(value_becomes(PAUSED, 1, local, ADAPT_PAGES, 5))
 		TH_LOG("rested with the record event enabled");

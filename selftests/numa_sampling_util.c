@@ -54,6 +54,8 @@ const char *numa_sampling_unavailable(void)
 int numa_sampling_prepare(struct ms_settings *saved)
 {
 	static const char * const assumed[][2] = {
+		/* No moment of scan mode, whatever the settings were. */
+		{ NUMAB_SYSCTL, "0" },
 		{ MS_ACTIVE, "1" },
 		{ MS_SYSFS "min_latency", "0" },
 		{ MS_SYSFS "op_filter", "all" },
@@ -61,9 +63,9 @@ int numa_sampling_prepare(struct ms_settings *saved)
 		{ MS_SYSFS "opt_in", "0" },
 		/* One page per sample, so the counts are exact. */
 		{ MS_REGION_SYSCTL, "0" },
-		{ NUMAB_SYSCTL, "1" },
 		{ MS_SYSCTL, "1" },
 		{ MS_NUMA_SYSCTL, "1" },
+		{ NUMAB_SYSCTL, "1" },
 	};
 	unsigned int i;
 	int err;
@@ -88,6 +90,13 @@ int numa_sampling_prepare(struct ms_settings *saved)
 	if (err)
 		ms_settings_restore(saved);
 	return err;
+}
+
+int numa_sampling_mode(bool on)
+{
+	if (on)
+		return ms_write(MS_NUMA_SYSCTL, "1") ?: ms_write(NUMAB_SYSCTL, "1");
+	return ms_write(NUMAB_SYSCTL, "0") ?: ms_write(MS_NUMA_SYSCTL, "0");
 }
 
 long set_task_policy(int mode, int node)

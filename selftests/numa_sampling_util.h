@@ -33,6 +33,13 @@ const char *numa_sampling_unavailable(void);
  * per sample, this task on CPU 0.  On failure everything is put back.
  */
 int numa_sampling_prepare(struct ms_settings *saved);
+/*
+ * Sample mode on (and NUMA balancing with it) or both off, in the order
+ * that never leaves scan mode on for a moment: a scan then would make
+ * PTEs PROT_NONE, and the test's own accesses would take hint faults
+ * long after.
+ */
+int numa_sampling_mode(bool on);
 
 /* set_mempolicy(2) for this task: @mode on @node alone (or the default). */
 long set_task_policy(int mode, int node);
