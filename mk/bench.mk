@@ -15,10 +15,15 @@ endif
 endif
 BENCH_SYSCTLS = $(if $(BENCH_REGION_ORDER),sysctl.kernel.numa_balancing_mem_sampling_region_order=$(BENCH_REGION_ORDER))
 
-$(BUILD)/guest-bin/numa-workload: bench/numa_workload.c $(DEPS_STAMP)
+GUEST_BINS += $(BUILD)/guest-bin/numa-cost
+
+$(BUILD)/guest-bin/numa-workload: bench/numa_workload.c
+$(BUILD)/guest-bin/numa-cost: bench/numa_cost.c
+$(BUILD)/guest-bin/numa-workload $(BUILD)/guest-bin/numa-cost: $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CROSS_COMPILE)gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $<
+	@$(CROSS_COMPILE)gcc -static -O2 -Wall -Wextra -Wno-unused-parameter \
+		-o $@ $(filter %.c,$^)
 
 # Other parts' figures (the decoder ratio, the QEMU model's slowdown) come
 # from their BENCH_TARGETS, each leaving $(RESULTS)/bench-*.txt.

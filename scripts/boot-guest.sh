@@ -4,13 +4,21 @@
 # Boot the test guest: QEMU virt, 2 CPUs, 2 NUMA nodes (one CPU and half
 # the memory each), the kernel and initramfs given, the plan on the kernel
 # command line.  A raw disk carries the guest's $OUTBOX back to the host.
+# The memory cost model of our QEMU (-machine numa-cost, qemu/README.md)
+# is on: an access to the other node's memory takes twice the time.
+#
+# GUEST_TOPOLOGY=numa3-memonly adds a third node with memory and no CPU,
+# at distance 30 from both others (a quarter of the memory; 3/8 each for
+# nodes 0 and 1).  GUEST_NUMA_COST=off boots without the cost model (and
+# works with a QEMU that has none).
 #
 # Exit status: 0 when the guest ran the plan and powered off; non-zero,
 # with a message naming what happened, on a panic, a time-out or a plan
 # that failed.
 #
 # usage: boot-guest.sh BUILD IMAGE INITRD PLAN TIMEOUT_SECONDS
-# env:   QEMU, GUEST_MEM (e.g. 2G), GUEST_APPEND, QEMU_CPU_OPTS
+# env:   QEMU, GUEST_MEM (e.g. 2G), GUEST_APPEND, QEMU_CPU_OPTS,
+#        GUEST_TOPOLOGY (numa2, numa3-memonly), GUEST_NUMA_COST (on, off)
 set -uo pipefail
 build=$1 image=$2 initrd=$3 plan=$4 limit=$5
 qemu=${QEMU:-qemu-system-aarch64}
@@ -31,17 +39,40 @@ case $mem in
 *M) mib=${mem%M} ;;
 *) die "GUEST_MEM=$mem: give it in M or G" ;;
 esac
-half=$(( mib / 2 ))
+
+machine=virt,gic-version=3
+case ${GUEST_NUMA_COST:-on} in
+on) machine+=,numa-cost=on ;;
+off) ;;
+*) die "GUEST_NUMA_COST=$GUEST_NUMA_COST: give on or off" ;;
+esac
+
+case ${GUEST_TOPOLOGY:-numa2} in
+numa2)
+	half=$(( mib / 2 ))
+	numa=(-object memory-backend-ram,id=mem0,size=${half}M
+	      -object memory-backend-ram,id=mem1,size=$(( mib - half ))M
+	      -numa node,nodeid=0,cpus=0,memdev=mem0
+	      -numa node,nodeid=1,cpus=1,memdev=mem1) ;;
+numa3-memonly)
+	near=$(( mib * 3 / 8 ))
+	numa=(-object memory-backend-ram,id=mem0,size=${near}M
+	      -object memory-backend-ram,id=mem1,size=${near}M
+	      -object memory-backend-ram,id=mem2,size=$(( mib - 2 * near ))M
+	      -numa node,nodeid=0,cpus=0,memdev=mem0
+	      -numa node,nodeid=1,cpus=1,memdev=mem1
+	      -numa node,nodeid=2,memdev=mem2
+	      -numa dist,src=0,dst=1,val=20
+	      -numa dist,src=0,dst=2,val=30
+	      -numa dist,src=1,dst=2,val=30) ;;
+*) die "GUEST_TOPOLOGY=$GUEST_TOPOLOGY: give numa2 or numa3-memonly" ;;
+esac
 
 mkdir -p "$logs" "$build/guest-out"
 rm -rf "$outdir" "$disk"
 truncate -s 256M "$disk"
 
-args=(-M virt,gic-version=3 -cpu "$cpu_opts" -smp 2 -m "${mib}M"
-      -object memory-backend-ram,id=mem0,size=${half}M
-      -object memory-backend-ram,id=mem1,size=$(( mib - half ))M
-      -numa node,nodeid=0,cpus=0,memdev=mem0
-      -numa node,nodeid=1,cpus=1,memdev=mem1
+args=(-M "$machine" -cpu "$cpu_opts" -smp 2 -m "${mib}M" "${numa[@]}"
       -kernel "$image" -initrd "$initrd"
       -append "console=ttyAMA0 panic=-1 msplan=$plan $GUEST_APPEND"
       -drive if=none,file="$disk",format=raw,id=outbox
