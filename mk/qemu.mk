@@ -5,6 +5,7 @@
 #
 #   make qemu        fetch (once), patch, configure (once), build (incremental)
 #   make bench-qemu  guest slowdown with SPE at the minimum interval vs off
+#   make bench-numa-cost  the memory cost model's calibration
 
 QEMU_APT	:= $(BUILD)/apt
 QEMU_FETCH	:= $(BUILD)/qemu-src
@@ -33,6 +34,7 @@ DEPS_HOST	+= ninja-build meson python3 python3-venv pkgconf \
 help-parts::
 	@echo '  qemu           SPE-capable qemu-system-aarch64 in build/qemu'
 	@echo '  bench-qemu     guest slowdown: SPE at the minimum interval vs off'
+	@echo '  bench-numa-cost  the memory cost model (numa-cost) calibration table'
 
 .PHONY: qemu qemu-source qemu-tree
 
@@ -90,7 +92,7 @@ FORCE:
 # (perf-spe-dump, from the decoder's mk file) reads them back on the host.
 GUEST_POSTCHECKS += check-spe-perf-aux
 
-.PHONY: check-spe-perf-aux bench-qemu
+.PHONY: check-spe-perf-aux bench-qemu bench-numa-cost
 
 check-spe-perf-aux:
 	@mkdir -p $(RESULTS)
@@ -102,10 +104,26 @@ check-spe-perf-aux:
 # ------------------------------------------------------------------- bench
 # One boot: spe_bench times the same loop with SPE off and at the minimum
 # interval; the ratio lands in $(RESULTS)/bench-qemu.txt.
-BENCH_TARGETS += bench-qemu
+BENCH_TARGETS += bench-qemu bench-numa-cost
 
 bench-qemu: kernel initramfs $(QEMU)
 	@$(BOOT) bench-qemu $(GUEST_TIMEOUT)
 	@mkdir -p $(RESULTS)
 	@grep -h '^spe_bench:' $(BUILD)/guest-out/bench-qemu/spe_bench.txt \
 		| tr -d '\r' | tee $(RESULTS)/bench-qemu.txt | grep -q spe_off_ms=
+
+# The memory cost model's calibration: numa-cost on a 3-node machine (node
+# 2 without CPUs, at distance 30) with the model on and off, two boots;
+# the table lands in $(RESULTS)/bench-numa-cost.txt.
+NUMA_COST_REPS ?= 5
+bench-numa-cost: GUEST_APPEND += msbench.reps=$(NUMA_COST_REPS)
+bench-numa-cost: kernel initramfs $(QEMU)
+	@mkdir -p $(RESULTS)
+	@for cost in on off; do \
+		GUEST_TOPOLOGY=numa3-memonly GUEST_NUMA_COST=$$cost \
+			$(BOOT) bench-numa-cost $(GUEST_TIMEOUT) || exit 1; \
+		tr -d '\r' < $(BUILD)/guest-out/bench-numa-cost/numa_cost.txt \
+			> $(RESULTS)/numa-cost-$$cost.txt; \
+	done
+	@$(PYTHON) scripts/numa-cost-table.py $(RESULTS)/numa-cost-on.txt \
+		$(RESULTS)/numa-cost-off.txt | tee $(RESULTS)/bench-numa-cost.txt

@@ -15,6 +15,11 @@ import subprocess
 import sys
 
 PAGE_SHIFT = 12
+# The test guest's two nodes are at the default distance (no -numa dist):
+# the SPE model reports a remote access's latency as the local one x 20/10.
+DISTANCE = 20
+# Between the model's local (8) and remote (16) total latencies.
+MIN_LATENCY = 12
 
 
 def read_info(outdir):
@@ -76,7 +81,7 @@ def decode(dump, aux):
 
 def check_variants(case, outdir, dump, info, start, length, plain):
     """The same loop with jitter, a store filter, an event filter (L1D
-    refill) and a latency filter (100 cycles)."""
+    refill) and a latency filter (MIN_LATENCY cycles)."""
     def load(name):
         path = os.path.join(outdir, "aux-%s.bin" % name)
         if not os.path.exists(path):
@@ -108,20 +113,20 @@ def check_variants(case, outdir, dump, info, start, length, plain):
              % (len(recs), len(inbuf), len(plain)))
 
     for name, what in (("event", "L1D refill event"),
-                       ("latency", "minimum latency 100")):
+                       ("latency", "minimum latency %d" % MIN_LATENCY)):
         recs = load(name)
         if recs is None:
             continue
         local = [r for r in recs if not remote(r)]
-        low = [r for r in recs if r.get("latency", 0) < 100]
+        low = [r for r in recs if r.get("latency", 0) < MIN_LATENCY]
         ok = recs and not local and \
             abs(len(recs) - plain_remote) <= 0.1 * plain_remote
         if name == "latency":
             ok = ok and not low
         case("spe-perf-aux-%s-filter" % name, ok,
-             "%s: %d records, %d local, %d under 100 cycles; %d remote "
+             "%s: %d records, %d local, %d under %d cycles; %d remote "
              "unfiltered" % (what, len(recs), len(local), len(low),
-                             plain_remote))
+                             MIN_LATENCY, plain_remote))
 
 
 def main():
@@ -210,10 +215,13 @@ def main():
              len(nodes_seen) == 2,
              "%d records with remote_access not matching the page's node; "
              "nodes seen %s" % (remote_wrong, sorted(nodes_seen)))
+        # The model's latencies: one local value, remote ones d/10 times it.
+        local_lat, remote_lat = set(lat[False]), set(lat[True])
         case("spe-perf-aux-remote-latency",
-             lat[True] and lat[False] and min(lat[True]) > max(lat[False]),
-             "local %s, remote %s" % (sorted(set(lat[False])),
-                                      sorted(set(lat[True]))))
+             len(local_lat) == 1 and
+             remote_lat == {min(local_lat) * DISTANCE // 10},
+             "local %s, remote %s, expected remote = local x %d/10"
+             % (sorted(local_lat), sorted(remote_lat), DISTANCE))
 
         check_variants(case, outdir, dump, info, start, length, records)
 
