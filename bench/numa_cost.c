@@ -211,9 +211,10 @@ int main(int argc, char **argv)
 			chase0 = c;
 			stream0 = s;
 		}
-		printf("numa_cost: node=%d distance=%d chase_ns=%.1f stream_ns=%.2f chase_ratio=%.2f stream_ratio=%.2f reps=%d\n",
-		       nb[i].node, nb[i].distance, c, s, c / chase0,
-		       s / stream0, reps);
+		printf("numa_cost: node=%d distance=%d chase_ns=%.1f stream_ns=%.2f",
+		       nb[i].node, nb[i].distance, c, s);
+		printf(" chase_ratio=%.2f stream_ratio=%.2f reps=%d\n",
+		       c / chase0, s / stream0, reps);
 	}
 	return 0;
 }
