@@ -113,7 +113,7 @@ bench-qemu: kernel initramfs $(QEMU)
 	@mkdir -p $(RESULTS)
 	@grep -h '^spe_bench:' $(BUILD)/guest-out/bench-qemu/spe_bench.txt \
 		| tr -d '\r' | tee $(RESULTS)/bench-qemu.txt | grep -q spe_off_ms=
-	@$(MAKE) -s bench-numa-cost
+	@if [ "$(GUEST_NUMA_COST)" != off ]; then $(MAKE) -s bench-numa-cost; fi
 
 # The memory cost model's calibration: numa-cost on a 3-node machine (node
 # 2 without CPUs, at distance 30) with the model on and off, two boots;

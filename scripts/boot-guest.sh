@@ -42,7 +42,10 @@ esac
 
 machine=virt,gic-version=3
 case ${GUEST_NUMA_COST:-on} in
-on) machine+=,numa-cost=on ;;
+on)
+	"$qemu" -M virt,help 2>/dev/null | grep -q numa-cost ||
+		die "$qemu has no memory cost model (not built from qemu/?); GUEST_NUMA_COST=off boots without it"
+	machine+=,numa-cost=on ;;
 off) ;;
 *) die "GUEST_NUMA_COST=$GUEST_NUMA_COST: give on or off" ;;
 esac
