@@ -133,7 +133,7 @@ run: kernel initramfs $(QEMU)
 	@$(BOOT) run $(GUEST_TIMEOUT)
 	@echo
 	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/run $(BUILD)/run \
-		| grep -E '^\|---|^\| (workload|skewed \| (time|NUMA|PTE|pages|samples|sampling))|^plot:'
+		| grep -E '^\|---|^\| (workload|skewed \| (off|ideal|scan|sample|time|NUMA|PTE|pages|samples|sampling))|^(fixed work|plot:)'
 
 shell: kernel initramfs $(QEMU)
 	@$(BOOT) shell 0

@@ -9,10 +9,16 @@
  *            touching mostly its own half
  *   thp      uniform over THP-backed memory
  *
+ * The memory starts on the node given with -n, or with "-n local" on each
+ * worker's own node (the benchmark's ideal placement; shared: each half
+ * on the node of the process that favours it).  Every process is bound to
+ * its CPU before it touches the memory, whatever the placement.
+ *
  * Each report line is "key=value" pairs: elapsed seconds, operations per
  * second, the share of pages on the worker's node (move_pages(2) queries)
  * and the access-weighted local share: each page weighted by how often
- * the workload touched it during the interval, which it counts itself.
+ * the workload touched it during the interval, which it counts itself;
+ * last, the operations done since the start.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +41,8 @@
 #define THP_SIZE	(2UL << 20)
 /* move_pages(2) is asked about at most this many pages per report. */
 #define MAX_QUERY	16384
+/* -n local: each worker's memory on its own node. */
+#define LOCAL_NODE	-1
 
 enum mode { UNIFORM, SKEWED, SHARED, THP };
 
@@ -42,7 +50,7 @@ struct options {
 	enum mode mode;
 	unsigned long size;		/* bytes */
 	int cpu;			/* worker CPU (its node is "local") */
-	int mem_node;			/* node the memory starts on */
+	int mem_node;			/* node the memory starts on, or LOCAL_NODE */
 	double seconds;
 	double interval;
 	int hot_percent;		/* skewed: share of pages that are hot */
@@ -61,6 +69,7 @@ struct worker {
 	unsigned long *query_index;
 	unsigned long nr_query;
 	uint64_t rng;
+	double end;			/* when the run stops, even mid-pass */
 };
 
 static volatile sig_atomic_t stop;
@@ -123,10 +132,32 @@ static int node_of_cpu(int cpu)
 	return -1;
 }
 
+/* The node of @cpu, or exit: a placement on no node would mean nothing. */
+static int worker_node(int cpu)
+{
+	int node = node_of_cpu(cpu);
+
+	if (node < 0) {
+		fprintf(stderr, "numa-workload: cpu %d is on no NUMA node\n", cpu);
+		exit(1);
+	}
+	return node;
+}
+
 /*
  * First touch from the memory node's point of view: bind the task policy,
  * touch every page, then drop the policy so NUMA balancing may move them.
  */
+static void first_touch(char *start, unsigned long len, int node)
+{
+	if (set_policy(MPOL_BIND, node)) {
+		perror("numa-workload: set_mempolicy(MPOL_BIND)");
+		exit(1);
+	}
+	memset(start, 0x5a, len);
+	set_policy(MPOL_DEFAULT, 0);
+}
+
 static char *place_buffer(const struct options *o, int shared)
 {
 	int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
@@ -145,12 +176,15 @@ static char *place_buffer(const struct options *o, int shared)
 	} else {
 		madvise(buf, o->size, MADV_NOHUGEPAGE);
 	}
-	if (set_policy(MPOL_BIND, o->mem_node)) {
-		perror("numa-workload: set_mempolicy(MPOL_BIND)");
-		exit(1);
+	if (o->mem_node != LOCAL_NODE) {
+		first_touch(buf, o->size, o->mem_node);
+	} else if (shared) {
+		/* Each half where the process favouring it runs (see main()). */
+		first_touch(buf, o->size / 2, worker_node(o->cpu));
+		first_touch(buf + o->size / 2, o->size / 2, worker_node(!o->cpu));
+	} else {
+		first_touch(buf, o->size, worker_node(o->cpu));
 	}
-	memset(buf, 0x5a, o->size);
-	set_policy(MPOL_DEFAULT, 0);
 	return buf;
 }
 
@@ -182,7 +216,11 @@ static void worker_init(struct worker *w, char *buf, const struct options *o,
 	w->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
 }
 
-/* Touch one cache line of every 4 KiB page in [first, last]; one op each. */
+/*
+ * Touch one cache line of every 4 KiB page in [first, last]; one op each.
+ * A pass can take seconds while NUMA balancing works on it: look at the
+ * clock every 256 pages so that every run lasts the seconds asked for.
+ */
 static unsigned long stream(struct worker *w, unsigned long first,
 			    unsigned long last)
 {
@@ -191,6 +229,8 @@ static unsigned long stream(struct worker *w, unsigned long first,
 	for (p = first; p <= last && !stop; p++) {
 		volatile uint64_t *word;
 
+		if ((p & 255) == 0 && now() >= w->end)
+			break;
 		word = (uint64_t *)(w->buf + p * PAGE_SIZE_4K + line * 64);
 		*word += 1;
 		w->touches[p]++;
@@ -221,7 +261,7 @@ static unsigned long skewed(struct worker *w, const struct options *o,
 }
 
 static void report(struct worker *w, const struct options *o, double elapsed,
-		   double ops_per_s)
+		   double ops_per_s, unsigned long total_ops)
 {
 	unsigned long i, local = 0, known = 0;
 	uint64_t weight = 0, local_weight = 0;
@@ -253,21 +293,22 @@ static void report(struct worker *w, const struct options *o, double elapsed,
 		}
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	printf("%s elapsed=%.2f ops_per_s=%.0f page_local=%.1f weighted_local=%.1f stime=%.3f utime=%.3f\n",
+	printf("%s elapsed=%.2f ops_per_s=%.0f page_local=%.1f weighted_local=%.1f stime=%.3f utime=%.3f ops=%lu\n",
 	       o->label, elapsed, ops_per_s,
 	       known ? 100.0 * local / known : 0.0,
 	       weight ? 100.0 * local_weight / weight : 0.0,
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
-	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6);
+	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, total_ops);
 	fflush(stdout);
 }
 
 static void run(struct worker *w, const struct options *o)
 {
 	double start = now(), last = start, t;
-	unsigned long ops = 0;
+	unsigned long ops = 0, total_ops = 0;
 
 	pin_to_cpu(o->cpu);
+	w->end = start + o->seconds;
 	while (!stop) {
 		switch (o->mode) {
 		case SKEWED:
@@ -284,8 +325,10 @@ static void run(struct worker *w, const struct options *o)
 			ops += stream(w, 0, w->nr_pages - 1);
 		}
 		t = now();
-		if (t - last >= o->interval) {
-			report(w, o, t - start, ops / (t - last));
+		/* The last report closes the run: every operation is counted. */
+		if (t - last >= o->interval || t - start >= o->seconds) {
+			total_ops += ops;
+			report(w, o, t - start, ops / (t - last), total_ops);
 			ops = 0;
 			last = t;
 		}
@@ -294,11 +337,26 @@ static void run(struct worker *w, const struct options *o)
 	}
 }
 
+static int parse_node(const char *arg)
+{
+	char *end;
+	long node;
+
+	errno = 0;
+	node = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || node < 0 || node >= 64) {
+		fprintf(stderr, "numa-workload: -n %s: give a node number (0-63) or \"local\"\n",
+			arg);
+		exit(2);
+	}
+	return node;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: numa-workload [-m uniform|skewed|shared|thp] [-s MiB] [-c CPU]\n"
-		"                     [-n MEM_NODE] [-t SECONDS] [-i INTERVAL]\n"
+		"                     [-n MEM_NODE|local] [-t SECONDS] [-i INTERVAL]\n"
 		"                     [-H HOT_PERCENT] [-S HOT_SHARE] [-l LABEL]\n");
 	exit(2);
 }
@@ -335,7 +393,10 @@ int main(int argc, char **argv)
 			o.cpu = atoi(optarg);
 			break;
 		case 'n':
-			o.mem_node = atoi(optarg);
+			if (!strcmp(optarg, "local"))
+				o.mem_node = LOCAL_NODE;
+			else
+				o.mem_node = parse_node(optarg);
 			break;
 		case 't':
 			o.seconds = atof(optarg);
@@ -362,6 +423,11 @@ int main(int argc, char **argv)
 		usage();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/*
+	 * On the worker's CPU before the first touch, in every placement: the
+	 * benchmark compares placements, not where the setup happened to run.
+	 */
+	pin_to_cpu(o.cpu);
 
 	if (o.mode == SHARED) {
 		unsigned long half = o.size / PAGE_SIZE_4K / 2;

@@ -31,6 +31,7 @@ $(BUILD)/guest-bin/numa-workload $(BUILD)/guest-bin/numa-cost: $(DEPS_STAMP)
 bench: kernel initramfs $(QEMU)
 	@rm -f $(RESULTS)/bench-*.txt
 	@for t in $(BENCH_TARGETS); do $(MAKE) -s $$t || exit 1; done
+	@rm -rf $(BUILD)/guest-out/bench
 	@GUEST_MEM=4G GUEST_APPEND="msbench.reps=$(BENCH_REPS) msbench.workloads=$(subst $(space),$(comma),$(BENCH_WORKLOADS)) msbench.seconds=$(BENCH_SECONDS) $(BENCH_SYSCTLS)" \
 		QEMU=$(QEMU) scripts/boot-guest.sh $(BUILD) $(KOBJ)/arch/arm64/boot/Image \
 		$(BUILD)/initramfs.cpio.gz bench 7200
@@ -41,5 +42,6 @@ bench: kernel initramfs $(QEMU)
 		"make bench BENCH_REPS=$(BENCH_REPS) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_WORKLOADS='$(BENCH_WORKLOADS)'$(if $(BENCH_REGION_ORDER), BENCH_REGION_ORDER=$(BENCH_REGION_ORDER))"
 
 help-parts::
-	@echo '  bench          all workloads, scan vs sample mode, BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
+	@echo '  bench          all workloads, scan vs sample mode against off and ideal placement,'
+	@echo '                 BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
 	@echo '                 (BENCH_WORKLOADS="$(BENCH_WORKLOADS)", BENCH_REGION_ORDER=N sets kernel.numa_balancing_mem_sampling_region_order)'

@@ -3,11 +3,42 @@
 """Summarise a benchmark boot: scan mode vs sample mode, per workload.
 
 Reads what scripts/guest/plans/bench.sh left in OUTBOX/bench/RUN/ (RUN is
-WORKLOAD-MODE-REP), writes OUT/results.json (every run and the min /
-median / max per workload and mode), OUT/results.md (the table README
-quotes) and, with gnuplot, OUT/WORKLOAD.png (local share over time, rep 1
-of both modes).  Only ratios between the modes of the same boot are
-claimed: the guest runs under TCG emulation.
+WORKLOAD-MODE-REP; MODE scan, sample, or the references off and ideal),
+writes OUT/results.json (every run and the min / median / max per workload
+and mode), OUT/results.md (the tables README quotes) and, with gnuplot,
+OUT/WORKLOAD.png (local share over time, rep 1 of scan and sample) and
+OUT/WORKLOAD-throughput.png (operations a second, rep 1 of all four modes).
+Only ratios between the modes of the same boot are claimed: the guest runs
+under TCG emulation, with QEMU's memory cost model making a remote access
+cost time.
+
+What users feel, against the two references (see GAP_NOTE for the words
+results.md prints):
+- the fixed work W of a workload is the median, over the off runs, of the
+  operations all its processes completed in the run (each run lasts the
+  same seconds); the off run is the slowest reference, so every run at
+  least as fast as off completes W within its own duration;
+- throughput: each process's operation count, interpolated linearly
+  between its reports (they come when a pass ends, about once a second),
+  is read at every whole second and added up over the run's processes;
+- T (time to complete W) is when the run's processes together had done W
+  operations, interpolated linearly inside the second where the count
+  passed W; a run that never got there (slower than the off median) is
+  extrapolated at the median rate of the last quarter of its seconds,
+  and marked so in results.json;
+- gap recovered = (T_off - T) / (T_off - T_ideal), T_off and T_ideal the
+  medians over the reps of the reference runs;
+- time to 90% of the gap: each second's throughput smoothed as the median
+  of the SMOOTH_SECONDS seconds around it; the first second whose smoothed
+  throughput reaches off + 0.9 * (ideal - off) and after which it never
+  falls under off + FLOOR * (ideal - off) again (hysteresis); off and
+  ideal are the medians over their reps of the runs' mean throughput
+  (operations / duration).  Not "stays above 90% every second from t on":
+  the host's noise moves single seconds by 10-30%, more than the 10% of
+  the gap that rule leaves, so even ideal runs would fail it; the floor
+  keeps a run that touched 90% and fell back (a migration storm) from
+  counting as converged.  The ideal runs' own figure (about 0-2 s) and
+  the off runs' (n/a) show the rule's noise floor.
 
 usage: bench-report.py OUTBOX_DIR OUT_DIR [EXTRA...]
 EXTRA files (JSON or text lines: the decoder and QEMU model ratios) are
@@ -27,6 +58,12 @@ COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'numa_sampling_thp_migrated', 'numa_sampling_interval_faster',
             'numa_sampling_interval_slower',
             'numa_sampling_pages_migrated_around', 'numa_sampling_rests']
+MODES = ('off', 'ideal', 'scan', 'sample')
+# Time to 90% of the gap: each second's throughput is the median of this
+# many seconds around it; once a run has reached 90% of the gap, it must
+# not fall back under FLOOR of it.
+SMOOTH_SECONDS = 5
+FLOOR = 0.5
 LINE = re.compile(r'^(\S+) (elapsed=.*)$')
 TRACE = re.compile(r'^\s*(.+?)-(\d+)\s+\[\d+\].*?\s(\d+\.\d+): '
                    r'(sched_numa_balance_start|sched_numa_balance_end):(.*)$')
@@ -44,20 +81,115 @@ def read_vmstat(path):
     return values
 
 
-def read_series(path):
-    """Report lines of the main worker (not a .partner) as dicts."""
-    series = []
+def read_reports(path):
+    """numa-workload's report lines in @path as (label, dict) pairs; none
+    if the file is missing.  A report line that does not parse stops the
+    report: a figure made from half a log would be wrong, not missing."""
+    reports = []
     try:
         with open(path) as f:
-            for line in f:
+            for number, line in enumerate(f, 1):
                 m = LINE.match(line.strip())
-                if not m or m.group(1).endswith('.partner'):
+                if not m:
                     continue
-                series.append({k: float(v) for k, v in
-                               (kv.split('=') for kv in m.group(2).split())})
+                try:
+                    point = {k: float(v) for k, v in
+                             (kv.split('=', 1) for kv in m.group(2).split())}
+                    if 'elapsed' not in point or 'ops_per_s' not in point:
+                        raise ValueError('no elapsed= or ops_per_s=')
+                except ValueError:
+                    sys.exit(f'bench-report: {path}:{number}: not a numa-workload '
+                             f'report line: {line.strip()!r}')
+                reports.append((m.group(1), point))
     except OSError:
         pass
+    return reports
+
+
+def read_series(path):
+    """Report lines of the main worker (not a .partner) as dicts."""
+    return [point for label, point in read_reports(path)
+            if not label.endswith('.partner')]
+
+
+def cumulative_at(points, t):
+    """Operations a process had done at time @t: linear between its reports
+    (constant rate inside a report's interval), its total after the last."""
+    previous = {'elapsed': 0.0, 'ops': 0}
+    for p in points:
+        if p['elapsed'] >= t:
+            span = p['elapsed'] - previous['elapsed']
+            share = (t - previous['elapsed']) / span if span > 0 else 1.0
+            return previous['ops'] + share * (p['ops'] - previous['ops'])
+        previous = p
+    return previous['ops']
+
+
+def read_throughput(path):
+    """Operations of all the run's processes (shared: the worker and its
+    .partner) as one series a second: each process's count interpolated
+    at every whole second (its reports come when a pass over its memory
+    ends, not on the second) and added up; 'ops' the count since the
+    start, 'ops_per_s' the operations of the second that ends there.  The
+    last point is the end of the run (the latest last report)."""
+    by_label = {}
+    for label, point in read_reports(path):
+        by_label.setdefault(label, []).append(dict(point))
+    if not by_label:
+        return []
+    for points in by_label.values():
+        # Older logs have no cumulative count: rebuild it from the rates.
+        total, last = 0.0, 0.0
+        for p in points:
+            total += p['ops_per_s'] * (p['elapsed'] - last)
+            last = p['elapsed']
+            p.setdefault('ops', total)
+    end = max(points[-1]['elapsed'] for points in by_label.values())
+    times = [float(t) for t in range(1, int(end) + 1)]
+    if not times or times[-1] < end:
+        times.append(end)
+    series, previous = [], {'elapsed': 0.0, 'ops': 0.0}
+    for t in times:
+        ops = sum(cumulative_at(points, t) for points in by_label.values())
+        series.append({'elapsed': round(t, 2), 'ops': round(ops),
+                       'ops_per_s': (ops - previous['ops']) / (t - previous['elapsed'])})
+        previous = {'elapsed': t, 'ops': ops}
     return series
+
+
+def time_to_work(throughput, work):
+    """(seconds to complete @work operations, extrapolated?): interpolated
+    inside the report where the count passes @work; past the end at the
+    median rate of the last quarter of the reports."""
+    previous = {'elapsed': 0.0, 'ops': 0}
+    for point in throughput:
+        if point['ops'] >= work:
+            share = (work - previous['ops']) / (point['ops'] - previous['ops'])
+            return previous['elapsed'] + share * (point['elapsed'] - previous['elapsed']), False
+        previous = point
+    tail = throughput[len(throughput) * 3 // 4:]
+    rate = statistics.median(p['ops_per_s'] for p in tail) if tail else 0
+    if rate <= 0:
+        return None, True
+    return previous['elapsed'] + (work - previous['ops']) / rate, True
+
+
+def time_to_rate(throughput, reach, floor):
+    """The first second whose throughput, smoothed, reaches @reach after
+    which the smoothed throughput never falls below @floor again; None if
+    none.  Smoothed: the median of the SMOOTH_SECONDS seconds around it
+    (fewer at the ends of the run)."""
+    rates = [p['ops_per_s'] for p in throughput]
+    half = SMOOTH_SECONDS // 2
+    smoothed = [statistics.median(rates[max(i - half, 0):i + half + 1])
+                for i in range(len(rates))]
+    since = None
+    for point, rate in zip(throughput, smoothed):
+        if rate < floor:
+            since = None
+        elif since is None and rate >= reach:
+            since = point['elapsed']
+    return since
 
 
 def time_to(series, key, threshold=90.0):
@@ -101,6 +233,7 @@ def one_run(directory):
         with open(os.path.join(directory, 'skipped')) as f:
             return {'skipped': f.read().strip()}
     series = read_series(os.path.join(directory, 'workload.log'))
+    throughput = read_throughput(os.path.join(directory, 'workload.log'))
     before = read_vmstat(os.path.join(directory, 'vmstat.before'))
     after = read_vmstat(os.path.join(directory, 'vmstat.after'))
     passes = balance_passes(os.path.join(directory, 'trace.txt'))
@@ -112,11 +245,64 @@ def one_run(directory):
         'counters': {c: after.get(c, 0) - before.get(c, 0) for c in COUNTERS},
         'system_time_s': series[-1]['stime'] if series else None,
         'converged_ops_per_s': statistics.median(p['ops_per_s'] for p in tail) if tail else None,
+        'throughput': throughput,
+        'ops_total': throughput[-1]['ops'] if throughput else None,
+        'mean_ops_per_s': (throughput[-1]['ops'] / throughput[-1]['elapsed']
+                           if throughput and throughput[-1]['elapsed'] > 0 else None),
         'balance_passes': len(passes),
         'lock_hold_per_pass_ms': statistics.mean(passes) if passes else None,
         'lock_hold_total_ms': sum(passes) if passes else None,
     }
     return run
+
+
+def median_of(runs, key):
+    values = [r[key] for r in runs if r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def currency(workload, runs):
+    """The fixed work and its times, the gap recovered and the time to 90%
+    of it for every run of @workload (set in the runs); the references."""
+    of_mode = {mode: [r for k, r in sorted(runs.items())
+                      if k[0] == workload and k[1] == mode and 'skipped' not in r]
+               for mode in MODES}
+    ref = {'work_ops': median_of(of_mode['off'], 'ops_total')}
+    if not ref['work_ops'] or not of_mode['ideal']:
+        ref['note'] = 'no off or no ideal run: no fixed work, no gap'
+        return ref
+    for mode_runs in of_mode.values():
+        for r in mode_runs:
+            if r.get('throughput'):
+                r['time_to_work_s'], r['time_to_work_extrapolated'] = \
+                    time_to_work(r['throughput'], ref['work_ops'])
+    ref['time_off_s'] = median_of(of_mode['off'], 'time_to_work_s')
+    ref['time_ideal_s'] = median_of(of_mode['ideal'], 'time_to_work_s')
+    ref['ops_per_s_off'] = median_of(of_mode['off'], 'mean_ops_per_s')
+    ref['ops_per_s_ideal'] = median_of(of_mode['ideal'], 'mean_ops_per_s')
+    if None in (ref['time_off_s'], ref['time_ideal_s'], ref['ops_per_s_off'],
+                ref['ops_per_s_ideal']):
+        ref['note'] = 'a reference run has no reports: no gap'
+        return ref
+    gap = ref['time_off_s'] - ref['time_ideal_s']
+    for mode_runs in of_mode.values():
+        for r in mode_runs:
+            r['time_to_90_gap_s'] = None
+    if gap <= 0:
+        ref['note'] = 'ideal placement was no faster than off: no gap to recover'
+        return ref
+    ref['threshold_ops_per_s'] = (ref['ops_per_s_off'] + 0.9 *
+                                  (ref['ops_per_s_ideal'] - ref['ops_per_s_off']))
+    ref['floor_ops_per_s'] = (ref['ops_per_s_off'] + FLOOR *
+                              (ref['ops_per_s_ideal'] - ref['ops_per_s_off']))
+    for mode_runs in of_mode.values():
+        for r in mode_runs:
+            if r.get('time_to_work_s') is not None:
+                r['gap_recovered_pct'] = 100.0 * (ref['time_off_s'] - r['time_to_work_s']) / gap
+            r['time_to_90_gap_s'] = time_to_rate(r.get('throughput', []),
+                                                 ref['threshold_ops_per_s'],
+                                                 ref['floor_ops_per_s'])
+    return ref
 
 
 def spread(values):
@@ -145,7 +331,38 @@ METRICS = [
     ('lock_hold_total_ms', 'balancing passes (mmap_lock) total (ms)'),
     ('system_time_s', 'workload system time (s)'),
     ('converged_ops_per_s', 'converged throughput (ops/s)'),
+    ('mean_ops_per_s', 'mean throughput, all processes (ops/s)'),
+    ('time_to_work_s', 'time to complete the fixed work (s)'),
+    ('gap_recovered_pct', 'off-to-ideal gap recovered (%)'),
+    ('time_to_90_gap_s', 'time to 90% of the gap (s)'),
 ]
+
+# The headline table: every mode, what users feel next to locality.
+HEADLINE = [
+    ('mean_ops_per_s', 'mean throughput (ops/s)'),
+    ('time_to_work_s', 'time for the fixed work (s)'),
+    ('gap_recovered_pct', 'gap recovered (%)'),
+    ('time_to_90_gap_s', 'time to 90% of the gap (s)'),
+    ('time_to_90_weighted_s', 'time to 90% access-weighted local (s)'),
+]
+
+CURRENCY = {'mean_ops_per_s', 'time_to_work_s', 'gap_recovered_pct', 'time_to_90_gap_s'}
+
+GAP_NOTE = (
+    'Fixed work: the median over the off runs of the operations the '
+    'workload\'s processes completed in the run; time for it: when a run '
+    'had done that many, interpolated inside the one-second report, '
+    'extrapolated at the last quarter\'s median rate if the run ended '
+    'first ([x] marks a median with extrapolated runs).  Gap recovered: '
+    '(T_off - T) / (T_off - T_ideal), T_off and T_ideal the medians of the '
+    'references.  Time to 90% of the gap: the first second whose throughput '
+    f'(median of the {SMOOTH_SECONDS} s around it) reaches off + 0.9 (ideal - off) and '
+    f'after which it never falls under off + {FLOOR} (ideal - off) again, off and '
+    'ideal the references\' median mean throughput; n/a: no such second.  '
+    'off: kernel.numa_balancing=0, '
+    'memory left where it was placed; ideal: balancing off, memory on the '
+    'worker\'s own node from the start (shared: each half on its process\'s '
+    'node).  The same CPUs in all modes.')
 
 
 def metric(run, key):
@@ -197,13 +414,44 @@ def plot(out_dir, workload, runs):
     return png if os.path.exists(png) else None
 
 
+def plot_throughput(out_dir, workload, runs, ref):
+    if not shutil.which('gnuplot'):
+        return None
+    lines = []
+    for mode in MODES:
+        run = runs.get((workload, mode, 1))
+        if not run or not run.get('throughput'):
+            continue
+        data = os.path.join(out_dir, f'{workload}-{mode}-throughput.dat')
+        with open(data, 'w') as f:
+            for p in run['throughput']:
+                f.write(f"{p['elapsed']} {p['ops_per_s']}\n")
+        lines.append(f"'{data}' using 1:2 with lines lw 2 title '{mode}'")
+    if not lines:
+        return None
+    if ref.get('threshold_ops_per_s'):
+        lines.append(f"{ref['threshold_ops_per_s']} with lines dt 2 lc 'black' "
+                     "title 'off + 90% of the gap to ideal'")
+    png = os.path.join(out_dir, f'{workload}-throughput.png')
+    script = (f"set terminal png size 900,500; set output '{png}';"
+              f"set title '{workload}: throughput, all processes (guest under TCG, "
+              "remote memory costs twice local)';"
+              "set xlabel 'seconds'; set ylabel 'operations/s'; set yrange [0:*];"
+              "set key bottom right; plot " + ', '.join(lines))
+    subprocess.run(['gnuplot', '-e', script], check=False)
+    return png if os.path.exists(png) else None
+
+
 def main():
+    if len(sys.argv) < 3:
+        print('usage: bench-report.py OUTBOX_DIR OUT_DIR [EXTRA...]', file=sys.stderr)
+        return 2
     outbox, out_dir = sys.argv[1:3]
     bench_dir = os.path.join(outbox, 'bench')
     os.makedirs(out_dir, exist_ok=True)
     runs = {}
     for name in sorted(os.listdir(bench_dir)) if os.path.isdir(bench_dir) else []:
-        m = re.match(r'^(\w+)-(scan|sample)-(\d+)$', name)
+        m = re.match(r'^(\w+)-(off|ideal|scan|sample)-(\d+)$', name)
         if m:
             runs[(m.group(1), m.group(2), int(m.group(3)))] = one_run(os.path.join(bench_dir, name))
     if not runs:
@@ -212,17 +460,32 @@ def main():
 
     workloads = sorted({k[0] for k in runs})
     summary = {}
+    references = {w: currency(w, runs) for w in workloads}
     md = ['| workload | metric | scan mode | sample mode | scan / sample |',
           '|---|---|---|---|---|']
+    headline = ['| workload | mode | ' + ' | '.join(label for _, label in HEADLINE) + ' |',
+                '|---|---|' + '---|' * len(HEADLINE)]
     for w in workloads:
-        summary[w] = {}
-        for mode in ('scan', 'sample'):
+        summary[w] = {'references': references[w]}
+        for mode in MODES:
             mode_runs = [r for k, r in runs.items() if k[0] == w and k[1] == mode
                          and 'skipped' not in r]
             summary[w][mode] = {key: spread([metric(r, key) for r in mode_runs])
                                 for key, _ in METRICS}
             summary[w][mode]['runs'] = len(mode_runs)
+            if not mode_runs:
+                continue
+            cells = []
+            for key, _ in HEADLINE:
+                cell = fmt(summary[w][mode][key])
+                if key == 'time_to_work_s' and any(r.get('time_to_work_extrapolated')
+                                                   for r in mode_runs):
+                    cell += ' [x]'
+                cells.append(cell)
+            headline.append(f'| {w} | {mode} | ' + ' | '.join(cells) + ' |')
         for key, label in METRICS:
+            if key in CURRENCY:
+                continue    # in the headline table, for all four modes
             scan, sample = summary[w]['scan'][key], summary[w]['sample'][key]
             ratio = 'n/a'
             # A ratio against zero (samples in scan mode) says nothing.
@@ -230,6 +493,7 @@ def main():
                 ratio = f"{scan['median'] / sample['median']:.2f}x"
             md.append(f'| {w} | {label} | {fmt(scan)} | {fmt(sample)} | {ratio} |')
         summary[w]['plot'] = plot(out_dir, w, runs)
+        summary[w]['plot_throughput'] = plot_throughput(out_dir, w, runs, references[w])
 
     extra = {}
     for path in sys.argv[3:]:
@@ -246,7 +510,19 @@ def main():
     with open(os.path.join(out_dir, 'results.json'), 'w') as f:
         json.dump({'runs': {f'{k[0]}-{k[1]}-{k[2]}': r for k, r in sorted(runs.items())},
                    'summary': summary, 'extra': extra}, f, indent=1)
-    text = '\n'.join(md) + '\n'
+    text = '\n'.join(headline) + '\n\n'
+    for w in workloads:
+        ref = references[w]
+        line = f'fixed work {w}: '
+        if ref.get('work_ops'):
+            line += f"{ref['work_ops']:.0f} operations; "
+        if ref.get('time_off_s') is not None and ref.get('time_ideal_s') is not None:
+            line += f"T_off {ref['time_off_s']:.2f} s, T_ideal {ref['time_ideal_s']:.2f} s; "
+        if ref.get('threshold_ops_per_s'):
+            line += f"90% of the gap at {ref['threshold_ops_per_s']:.0f} ops/s"
+        text += line.rstrip('; ') + (f" ({ref['note']})" if ref.get('note') else '') + '\n'
+    text += '\n' + GAP_NOTE + '\n\n'
+    text += '\n'.join(md) + '\n'
     text += ('\nMedian (min-max) over the repetitions of one boot; the guest runs '
              'under TCG, so only the ratios between modes are meaningful.  '
              '[k of n runs]: a time reached in k of the n runs only (the others '
@@ -260,8 +536,9 @@ def main():
         f.write(text)
     print(text)
     for w in workloads:
-        if summary[w]['plot']:
-            print(f'plot: {summary[w]["plot"]}')
+        for key in ('plot', 'plot_throughput'):
+            if summary[w][key]:
+                print(f'plot: {summary[w][key]}')
     print(f"results: {os.path.join(out_dir, 'results.json')}, {os.path.join(out_dir, 'results.md')}")
     return 0
 

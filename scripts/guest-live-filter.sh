@@ -11,7 +11,7 @@ exec awk '
 	split($2, id, "-"); row = sprintf("  %-7s", id[2])
 	delete v
 	for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	row = row sprintf("%6.1fs  weighted local %5.1f%%  pages local %5.1f%%", v["elapsed"], v["weighted_local"], v["page_local"])
+	row = row sprintf("%6.1fs  ops/s %8d  weighted local %5.1f%%  pages local %5.1f%%", v["elapsed"], v["ops_per_s"], v["weighted_local"], v["page_local"])
 	row = row sprintf("  migrated %7d  hint faults %7d  samples %7d", v["numa_pages_migrated"], v["numa_hint_faults"], v["mem_sampling_samples"])
 	if ("interval" in v) row = row sprintf("  interval %5d", v["interval"])
 	print row; fflush(); next

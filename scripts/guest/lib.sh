@@ -66,6 +66,10 @@ EFFECTIVE_INTERVAL=/sys/kernel/mm/mem_sampling/effective_interval
 
 # run_one WORKLOAD MODE REP SIZE_MIB SECONDS DIR: one workload run in one
 # mode, with a live line a second (MS-LIVE ...) and its data left in DIR:
+# MODE scan or sample (memory starts on node 1, the worker runs on CPU 0 of
+# node 0), or one of the two references with NUMA balancing off: off (the
+# same placement, left where it is) and ideal (memory on the worker's own
+# node from the start).  The CPUs are the same in all four.
 # the workload's report lines, /proc/vmstat before and after, and the
 # sched_numa_balance_start/end trace when the kernel has those events.
 run_one() {
@@ -73,7 +77,11 @@ run_one() {
 	tr=/sys/kernel/tracing
 	events="$tr/events/sched/sched_numa_balance_start $tr/events/sched/sched_numa_balance_end"
 	mkdir -p "$dir"
-	if ! set_mode "$mode"; then
+	balancing=$mode node=1
+	case "$mode" in
+	ideal) balancing=off node=local ;;
+	esac
+	if ! set_mode "$balancing"; then
 		echo "unavailable: this kernel cannot run $mode mode" > "$dir/skipped"
 		echo "MS-LIVE $w-$mode-$rep skipped: $mode mode unavailable"
 		return 0
@@ -86,7 +94,7 @@ run_one() {
 		for e in $events; do echo 1 > "$e/enable"; done
 	fi
 	cp /proc/vmstat "$dir/vmstat.before"
-	numa-workload -m "$w" -s "$size" -c 0 -n 1 -t "$seconds" \
+	numa-workload -m "$w" -s "$size" -c 0 -n "$node" -t "$seconds" \
 		-l "$w-$mode-$rep" > "$dir/workload.log" &
 	pid=$!
 	while kill -0 $pid 2>/dev/null; do
@@ -94,13 +102,13 @@ run_one() {
 		last=$(grep -v partner "$dir/workload.log" | tail -1)
 		[ -n "$last" ] || continue
 		set -- $last
-		line="MS-LIVE $1 $2 $4 $5"
+		line="MS-LIVE $1 $2 $3 $4 $5"
 		for c in numa_pages_migrated numa_hint_faults mem_sampling_samples; do
 			b=$(awk -v k=$c '$1 == k { print $2 }' "$dir/vmstat.before")
 			line="$line $c=$(( $(vmstat_get $c) - ${b:-0} ))"
 		done
 		# The sampling interval in effect (adaptive in sample mode).
-		if [ "$mode" = sample ] && [ -r $EFFECTIVE_INTERVAL ]; then
+		if [ "$balancing" = sample ] && [ -r $EFFECTIVE_INTERVAL ]; then
 			line="$line interval=$(cat $EFFECTIVE_INTERVAL)"
 		fi
 		echo "$line"

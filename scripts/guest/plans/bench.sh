@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The benchmark: every workload in scan mode and in sample mode, REPS times,
-# in one boot; each run's data in $OUTBOX/bench/WORKLOAD-MODE-REP/.
+# The benchmark: every workload in scan mode and in sample mode, and the two
+# references it is measured against (off: NUMA balancing off, memory left
+# on the other node; ideal: memory on the worker's node from the start),
+# REPS times, in one boot; each run's data in $OUTBOX/bench/WORKLOAD-MODE-REP/.
 . /usr/lib/mem_sampling/lib.sh
 
 reps=$(cmdline_arg msbench.reps 3)
@@ -23,7 +25,7 @@ echo "bench: reps=$reps workloads=$workloads seconds=$seconds" \
 	"region_order=$(cat $region 2>/dev/null || echo none)"
 for rep in $(seq 1 "$reps"); do
 	for w in $workloads; do
-		for mode in scan sample; do
+		for mode in off ideal scan sample; do
 			run_one "$w" "$mode" "$rep" "$(size_of "$w")" "$seconds" \
 				"$OUTBOX/bench/$w-$mode-$rep"
 		done

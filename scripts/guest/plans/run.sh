@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The demo: what the machine looks like, what the kernel found, then the
-# skewed workload in scan mode and in sample mode, a live line a second.
+# skewed workload in scan mode and in sample mode after its two references
+# (off, ideal: see run_one in lib.sh), a live line a second.
 . /usr/lib/mem_sampling/lib.sh
 echo "== NUMA topology"
 for n in /sys/devices/system/node/node[0-9]*; do
@@ -27,7 +28,8 @@ ls /sys/bus/event_source/devices 2>/dev/null
 echo
 seconds=$(cmdline_arg msrun.seconds 30)
 echo "== Skewed workload: 1 GiB placed on node 1, worked on from CPU 0 (node 0)"
-echo "   a hot tenth of the pages takes 90% of the accesses; ${seconds}s per mode"
-for mode in scan sample; do
+echo "   a hot tenth of the pages takes 90% of the accesses; ${seconds}s per mode,"
+echo "   after the references: balancing off, and memory on node 0 from the start"
+for mode in off ideal scan sample; do
 	run_one skewed "$mode" 1 1024 "$seconds" "$OUTBOX/bench/skewed-$mode-1"
 done
