@@ -64,8 +64,6 @@
 	"toggles: %ld mem_sampling_enable, %ld numa_balancing_mem_sampling, %ld numa_balancing; CPU 1 %ld times offline, %ld online\n"
 #define ACTIONS_FORMAT \
 	"perf: %ld task and %ld CPU sessions (%ld refused while CPU 1 was offline), %llu AUX bytes; %ld forks, %ld execs; %ld tunable writes\n"
-#define WRAPPED_FORMAT \
-	"%ld CPU 1 sessions cut by hotplug ended with a wrapped-around AUX size (upstream arm_spe_pmu)\n"
 #define WORKLOADS_FORMAT \
 	"workloads: %ld rounds of %d pages on node 1, %ld all brought home, %ld pages home\n"
 
@@ -90,8 +88,8 @@ struct shared {
 	long cycles[NR_ACTORS];
 	long errors[NR_ACTORS];
 	long enable_toggles, numa_toggles, numab_toggles;
-	long offline, online, hotplugging;
-	long task_sessions, cpu_sessions, cpu_offline_refused, aux_wrapped;
+	long offline, online;
+	long task_sessions, cpu_sessions, cpu_offline_refused;
 	unsigned long long aux_bytes;
 	long forks, execs, children_hung;
 	long tunable_writes;
@@ -223,17 +221,12 @@ static void toggler(void)
 static void hotplug(void)
 {
 	while (!stopping()) {
-		/* Odd while CPU 1 is going down or coming up. */
-		__atomic_fetch_add(&sh->hotplugging, 1, __ATOMIC_ACQ_REL);
 		if (!timed_write(HOTPLUG, CPU1_ONLINE, "0"))
 			sh->offline++;
-		__atomic_fetch_add(&sh->hotplugging, 1, __ATOMIC_ACQ_REL);
 		beat(HOTPLUG);
 		sleep_ms(250);
-		__atomic_fetch_add(&sh->hotplugging, 1, __ATOMIC_ACQ_REL);
 		if (!timed_write(HOTPLUG, CPU1_ONLINE, "1"))
 			sh->online++;
-		__atomic_fetch_add(&sh->hotplugging, 1, __ATOMIC_ACQ_REL);
 		sh->cycles[HOTPLUG]++;
 		beat(HOTPLUG);
 		sleep_ms(400);
@@ -249,7 +242,6 @@ static void perf_sessions(int type, long long period)
 	for (i = 0; !stopping(); i++) {
 		unsigned long long flags;
 		struct spe_session s;
-		long hotplugging;
 		size_t bytes;
 		double t = ms_now();
 		int err, cpu = i % 2;
@@ -272,7 +264,6 @@ static void perf_sessions(int type, long long period)
 			sh->task_sessions++;
 		}
 		/* On a CPU, while the workloads run there. */
-		hotplugging = __atomic_load_n(&sh->hotplugging, __ATOMIC_ACQUIRE);
 		err = session_open(&s, type, -1, cpu, period);
 		if (err == -ENODEV || err == -EINVAL || err == -ENOENT) {
 			/* CPU 1 is offline just now. */
@@ -285,21 +276,11 @@ static void perf_sessions(int type, long long period)
 			ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0);
 			flags = session_save(&s, NULL, &bytes);
 			/*
-			 * Linux 6.12's arm_spe_pmu zeroes PMBPTR_EL1 in its
-			 * CPU hotplug callbacks (CPUHP_AP_ONLINE_DYN): going
-			 * down before perf's own teardown stops the event,
-			 * coming up after an event may already run there.
-			 * The event then reports PMBPTR_EL1 - base, a
-			 * wrapped-around size, in its last PERF_RECORD_AUX.
-			 * Upstream perf's, not ours: counted, not failed,
-			 * for a session that overlapped a hotplug of CPU 1.
+			 * Also across a hotplug of CPU 1: arm_spe_pmu's hotplug
+			 * callbacks no longer reset the buffer under a running
+			 * event (the first patch of the series).
 			 */
-			if (bytes > s.aux_size && cpu == 1 &&
-			    (hotplugging % 2 ||
-			     __atomic_load_n(&sh->hotplugging, __ATOMIC_ACQUIRE) !=
-			     hotplugging))
-				sh->aux_wrapped++;
-			else if (bytes > s.aux_size)
+			if (bytes > s.aux_size)
 				failed(PERF, "CPU %d session: %zu AUX bytes > %zu, flags %#llx",
 				       cpu, bytes, s.aux_size, flags);
 			else
@@ -852,8 +833,6 @@ int main(int argc, char **argv)
 		       sh->task_sessions, sh->cpu_sessions,
 		       sh->cpu_offline_refused, sh->aux_bytes, sh->forks,
 		       sh->execs, sh->tunable_writes);
-	if (sh->aux_wrapped)
-		ksft_print_msg(WRAPPED_FORMAT, sh->aux_wrapped);
 	ksft_print_msg(WORKLOADS_FORMAT,
 		       sh->rounds, WORK_PAGES, sh->converged, sh->pages_home);
 	ok = !stalled && !hung && !sh->children_hung && !errors &&
