@@ -245,6 +245,9 @@ static void session_close(struct session *s)
 	close(s->fd);
 }
 
+#define OUTSIDE_FORMAT \
+	"%s %d: %d records outside the buffer, first aux_offset %llu aux_size %llu (%#llx)\n"
+
 /*
  * Whether every AUX record of @s lies inside its buffer; says what it
  * found, prefixed by @what, when not.
@@ -255,8 +258,7 @@ static int session_check(struct session *s, const char *what, int cycle,
 	*aux_head = __atomic_load_n(&s->pc->aux_head, __ATOMIC_ACQUIRE);
 	scan_records(s->pc, s->aux_len, scan);
 	if (scan->outside)
-		ksft_print_msg("%s %d: %d records outside the buffer, first aux_offset %llu aux_size %llu (%#llx)\n",
-			       what, cycle, scan->outside,
+		ksft_print_msg(OUTSIDE_FORMAT, what, cycle, scan->outside,
 			       (unsigned long long)scan->worst_offset,
 			       (unsigned long long)scan->worst_size,
 			       (unsigned long long)scan->worst_size);
