@@ -28,6 +28,7 @@
 #include <linux/types.h>
 
 #include "../kselftest.h"
+#include "spe_util.h"
 
 #define PMU_DIR		"/sys/bus/event_source/devices/arm_spe_0"
 #define NR_PAGES	64		/* data buffer: half on each node */
@@ -169,37 +170,10 @@ static int write_file(const char *dir, const char *name, const void *data,
 	return 0;
 }
 
-/* Count PERF_RECORD_AUX records and those flagged truncated. */
-static void scan_records(struct perf_event_mmap_page *pc, int *aux,
-			 int *truncated)
+static void count_truncated(const struct spe_aux_record *rec, void *arg)
 {
-	char *ring = (char *)pc + page_size;
-	__u64 size = (__u64)DATA_PAGES * page_size;
-	__u64 head = __atomic_load_n(&pc->data_head, __ATOMIC_ACQUIRE);
-	__u64 pos = pc->data_tail;
-
-	*aux = *truncated = 0;
-	while (pos + sizeof(struct perf_event_header) <= head) {
-		struct perf_event_header hdr;
-		struct {
-			struct perf_event_header hdr;
-			__u64 offset, size, flags;
-		} rec;
-		size_t i;
-
-		for (i = 0; i < sizeof(hdr); i++)
-			((char *)&hdr)[i] = ring[(pos + i) % size];
-		if (hdr.size == 0)
-			break;
-		if (hdr.type == PERF_RECORD_AUX && hdr.size >= sizeof(rec)) {
-			for (i = 0; i < sizeof(rec); i++)
-				((char *)&rec)[i] = ring[(pos + i) % size];
-			(*aux)++;
-			if (rec.flags & PERF_AUX_FLAG_TRUNCATED)
-				(*truncated)++;
-		}
-		pos += hdr.size;
-	}
+	if (rec->flags & PERF_AUX_FLAG_TRUNCATED)
+		(*(int *)arg)++;
 }
 
 /*
@@ -260,7 +234,9 @@ static long run_session(int type, const char *const *fields,
 	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
 
 	head = __atomic_load_n(&pc->aux_head, __ATOMIC_ACQUIRE);
-	scan_records(pc, aux_records, truncated);
+	*truncated = 0;
+	*aux_records = spe_aux_records_visit(pc, DATA_PAGES * page_size,
+					     count_truncated, truncated, NULL);
 	if (head >= pc->aux_size) {
 		errno = ENOSPC;
 		goto out_unmap_aux;

@@ -37,6 +37,7 @@
 #include <linux/types.h>
 
 #include "../kselftest.h"
+#include "spe_util.h"
 
 #define PMU_DIR		"/sys/bus/event_source/devices/arm_spe_0"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
@@ -151,45 +152,31 @@ struct aux_scan {
 	int outside;		/* of which not inside the AUX buffer */
 	__u64 worst_offset;	/* the first one outside */
 	__u64 worst_size;
+	__u64 aux_len;		/* the AUX buffer's size */
 };
+
+static void scan_one(const struct spe_aux_record *rec, void *arg)
+{
+	struct aux_scan *scan = arg;
+
+	if (rec->flags & PERF_AUX_FLAG_TRUNCATED)
+		scan->truncated++;
+	if (rec->size > scan->aux_len || rec->offset > scan->aux_len ||
+	    rec->offset + rec->size > scan->aux_len) {
+		if (!scan->outside++) {
+			scan->worst_offset = rec->offset;
+			scan->worst_size = rec->size;
+		}
+	}
+}
 
 static void scan_records(struct perf_event_mmap_page *pc, __u64 aux_len,
 			 struct aux_scan *scan)
 {
-	char *ring = (char *)pc + page_size;
-	__u64 size = (__u64)DATA_PAGES * page_size;
-	__u64 head = __atomic_load_n(&pc->data_head, __ATOMIC_ACQUIRE);
-	__u64 pos = pc->data_tail;
-
 	memset(scan, 0, sizeof(*scan));
-	while (pos + sizeof(struct perf_event_header) <= head) {
-		struct perf_event_header hdr;
-		struct {
-			struct perf_event_header hdr;
-			__u64 offset, size, flags;
-		} rec;
-		size_t i;
-
-		for (i = 0; i < sizeof(hdr); i++)
-			((char *)&hdr)[i] = ring[(pos + i) % size];
-		if (hdr.size == 0)
-			break;
-		if (hdr.type == PERF_RECORD_AUX && hdr.size >= sizeof(rec)) {
-			for (i = 0; i < sizeof(rec); i++)
-				((char *)&rec)[i] = ring[(pos + i) % size];
-			scan->records++;
-			if (rec.flags & PERF_AUX_FLAG_TRUNCATED)
-				scan->truncated++;
-			if (rec.size > aux_len || rec.offset > aux_len ||
-			    rec.offset + rec.size > aux_len) {
-				if (!scan->outside++) {
-					scan->worst_offset = rec.offset;
-					scan->worst_size = rec.size;
-				}
-			}
-		}
-		pos += hdr.size;
-	}
+	scan->aux_len = aux_len;
+	scan->records = spe_aux_records_visit(pc, DATA_PAGES * page_size,
+					      scan_one, scan, NULL);
 }
 
 struct session {
@@ -201,7 +188,7 @@ struct session {
 };
 
 /* A disabled CPU-wide arm_spe session on CPU 1 with its buffers: 0 or -errno. */
-static int session_open(struct session *s, int type)
+static int hotplug_session_open(struct session *s, int type)
 {
 	struct perf_event_attr attr;
 	int ret;
@@ -238,7 +225,7 @@ out_close:
 	return ret;
 }
 
-static void session_close(struct session *s)
+static void hotplug_session_close(struct session *s)
 {
 	munmap(s->aux, s->aux_len);
 	munmap(s->pc, s->ring_len);
@@ -252,7 +239,7 @@ static void session_close(struct session *s)
  * Whether every AUX record of @s lies inside its buffer; says what it
  * found, prefixed by @what, when not.
  */
-static int session_check(struct session *s, const char *what, int cycle,
+static int hotplug_session_check(struct session *s, const char *what, int cycle,
 			 struct aux_scan *scan, __u64 *aux_head)
 {
 	*aux_head = __atomic_load_n(&s->pc->aux_head, __ATOMIC_ACQUIRE);
@@ -288,7 +275,7 @@ static int offline_cycle(int type, int cycle)
 	ret = write_cpu1_online(1);
 	if (ret && cpu1_online() != 1)
 		return ret;
-	ret = session_open(&s, type);
+	ret = hotplug_session_open(&s, type);
 	if (ret)
 		return ret;
 	loader = start_loader();
@@ -307,7 +294,7 @@ static int offline_cycle(int type, int cycle)
 	if (ret)
 		goto out_kill;
 
-	ret = session_check(&s, "offline", cycle, &scan, &aux_head) &&
+	ret = hotplug_session_check(&s, "offline", cycle, &scan, &aux_head) &&
 	      scan.records > 0;
 	ksft_test_result(ret,
 			 "offline %d: %d AUX records (%d truncated), aux_head %llu of %llu\n",
@@ -317,7 +304,7 @@ static int offline_cycle(int type, int cycle)
 out_kill:
 	stop_loader(loader);
 out_close:
-	session_close(&s);
+	hotplug_session_close(&s);
 	return ret;
 }
 
@@ -342,7 +329,7 @@ static void *early_open(void *arg)
 	while (!__atomic_load_n(&o->stop, __ATOMIC_ACQUIRE)) {
 		int done = __atomic_load_n(&o->online_done, __ATOMIC_ACQUIRE);
 
-		if (session_open(&o->session, o->type)) {
+		if (hotplug_session_open(&o->session, o->type)) {
 			/* Failing with CPU 1 online: not for want of it. */
 			if (done)
 				break;
@@ -397,10 +384,10 @@ static int online_cycle(int type, int cycle, int *early)
 	}
 	sleep_ms(RUN_MS / 2);
 	ioctl(o.session.fd, PERF_EVENT_IOC_DISABLE, 0);
-	ret = session_check(&o.session, "online", cycle, &scan, &aux_head);
+	ret = hotplug_session_check(&o.session, "online", cycle, &scan, &aux_head);
 	stop_loader(loader);
 out_close:
-	session_close(&o.session);
+	hotplug_session_close(&o.session);
 	return ret;
 }
 

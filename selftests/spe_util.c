@@ -176,41 +176,82 @@ fail:
 	return err;
 }
 
+/* @len bytes at @pos of the ring @ring of @size bytes, wrapping around. */
+static void ring_copy(void *to, const char *ring, __u64 size, __u64 pos,
+		      size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		((char *)to)[i] = ring[(pos + i) % size];
+}
+
+int spe_aux_records_visit(struct perf_event_mmap_page *pc, size_t data_size,
+			  void (*fn)(const struct spe_aux_record *rec,
+				     void *arg),
+			  void *arg, bool *lost)
+{
+	const char *ring = (const char *)pc + sysconf(_SC_PAGESIZE);
+	__u64 head = __atomic_load_n(&pc->data_head, __ATOMIC_ACQUIRE);
+	__u64 pos = pc->data_tail;
+	int records = 0;
+
+	while (pos + sizeof(struct perf_event_header) <= head) {
+		struct perf_event_header hdr;
+		struct {
+			struct perf_event_header hdr;
+			struct spe_aux_record aux;
+		} rec;
+
+		ring_copy(&hdr, ring, data_size, pos, sizeof(hdr));
+		if (hdr.size == 0)
+			break;
+		if (hdr.type == PERF_RECORD_AUX && hdr.size >= sizeof(rec)) {
+			ring_copy(&rec, ring, data_size, pos, sizeof(rec));
+			fn(&rec.aux, arg);
+			records++;
+		} else if (hdr.type == PERF_RECORD_LOST && lost) {
+			*lost = true;
+		}
+		pos += hdr.size;
+	}
+	return records;
+}
+
+struct session_save_state {
+	struct spe_session *s;
+	FILE *out;
+	unsigned long long flags;
+	size_t bytes;
+};
+
+static void session_save_one(const struct spe_aux_record *rec, void *arg)
+{
+	struct session_save_state *st = arg;
+
+	st->flags |= rec->flags;
+	if (st->out && rec->size)
+		fwrite((char *)st->s->aux + rec->offset % st->s->aux_size, 1,
+		       rec->size, st->out);
+	st->bytes += rec->size;
+}
+
 unsigned long long session_save(struct spe_session *s, const char *path,
 				size_t *bytes)
 {
-	long ps = sysconf(_SC_PAGESIZE);
-	char *data = (char *)s->page + ps;
-	size_t size = SPE_SESSION_DATA_PAGES * ps;
-	unsigned long long head = s->page->data_head, pos = 0, flags = 0;
-	FILE *out = path ? fopen(path, "w") : NULL;
+	struct session_save_state st = {
+		.s = s,
+		.out = path ? fopen(path, "w") : NULL,
+	};
+	bool lost = false;
 
-	__sync_synchronize();
-	*bytes = 0;
-	while (pos < head) {
-		struct perf_event_header *h = (void *)(data + pos % size);
-
-		if (!h->size)
-			break;
-		if (h->type == PERF_RECORD_AUX) {
-			struct {
-				struct perf_event_header h;
-				__u64 offset, size, flags;
-			} *aux = (void *)h;
-
-			flags |= aux->flags;
-			if (out && aux->size)
-				fwrite((char *)s->aux + aux->offset % s->aux_size,
-				       1, aux->size, out);
-			*bytes += aux->size;
-		} else if (h->type == PERF_RECORD_LOST) {
-			flags |= RECORD_LOST_SEEN;
-		}
-		pos += h->size;
-	}
-	if (out)
-		fclose(out);
-	return flags;
+	spe_aux_records_visit(s->page, SPE_SESSION_DATA_PAGES *
+			      sysconf(_SC_PAGESIZE), session_save_one, &st,
+			      &lost);
+	if (st.out)
+		fclose(st.out);
+	*bytes = st.bytes;
+	return st.flags | (lost ? RECORD_LOST_SEEN : 0);
 }
 
 void write_meta(const char *path, pid_t pid, unsigned long base, size_t size)

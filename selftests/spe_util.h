@@ -8,6 +8,7 @@
 #ifndef SPE_UTIL_H
 #define SPE_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <linux/perf_event.h>
@@ -75,6 +76,22 @@ const char *spe_perf_unavailable(int *type);
 int session_open(struct spe_session *s, int type, pid_t pid, int cpu,
 		 long long period);
 void session_close(struct spe_session *s);
+/* A PERF_RECORD_AUX: where its data is in the AUX buffer, and its flags. */
+struct spe_aux_record {
+	__u64 offset, size, flags;
+};
+
+/*
+ * Visit the records of the data ring at @pc (@data_size bytes after its
+ * control page) from data_tail to data_head, each copied out of the ring
+ * so that one wrapping around its end reads whole: @fn gets every
+ * PERF_RECORD_AUX; *@lost (if not NULL) is set when a PERF_RECORD_LOST
+ * is seen.  Returns the number of PERF_RECORD_AUX.
+ */
+int spe_aux_records_visit(struct perf_event_mmap_page *pc, size_t data_size,
+			  void (*fn)(const struct spe_aux_record *rec,
+				     void *arg),
+			  void *arg, bool *lost);
 /*
  * Walk the PERF_RECORD_AUX records: copy the AUX data they cover to @path
  * (none if NULL) and return their flags ORed, the byte count in *@bytes.
