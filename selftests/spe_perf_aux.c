@@ -76,18 +76,6 @@ static long mbind_node(void *addr, unsigned long len, int node)
 		       sizeof(mask) * 8, MPOL_MF_MOVE | MPOL_MF_STRICT);
 }
 
-static int read_sysfs(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = !!fgets(buf, len, f);
-	fclose(f);
-	return ok ? 0 : -EIO;
-}
-
 /*
  * Where the PMU's format field @name lives: which config word (0 for
  * "config", N for "configN") and its lowest bit.  -1 if absent.
@@ -98,7 +86,7 @@ static int format_field(const char *name, int *word)
 	int lo;
 
 	snprintf(path, sizeof(path), PMU_DIR "/format/%s", name);
-	if (read_sysfs(path, buf, sizeof(buf)))
+	if (ms_read(path, buf, sizeof(buf)))
 		return -1;
 	*word = 0;
 	if (sscanf(buf, "config:%d", &lo) != 1 &&
@@ -282,9 +270,9 @@ int main(void)
 
 	ksft_print_header();
 	page_size = sysconf(_SC_PAGESIZE);
-	if (read_sysfs(PMU_DIR "/type", buf, sizeof(buf)))
+	type = spe_pmu_type();
+	if (type < 0)
 		ksft_exit_skip("no arm_spe_0 PMU (SPE absent or driver not probed)\n");
-	type = atoi(buf);
 	ksft_set_plan(8);
 
 	/* Pin to the sampling CPU (node 0), so pages of node 1 are remote. */

@@ -92,18 +92,6 @@ static void on_fatal_signal(int sig)
 	raise(sig);
 }
 
-static int read_sysfs(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = !!fgets(buf, len, f);
-	fclose(f);
-	return ok ? 0 : -EIO;
-}
-
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -239,8 +227,9 @@ static void hotplug_session_close(struct session *s)
  * Whether every AUX record of @s lies inside its buffer; says what it
  * found, prefixed by @what, when not.
  */
-static int hotplug_session_check(struct session *s, const char *what, int cycle,
-			 struct aux_scan *scan, __u64 *aux_head)
+static int hotplug_session_check(struct session *s, const char *what,
+				 int cycle, struct aux_scan *scan,
+				 __u64 *aux_head)
 {
 	*aux_head = __atomic_load_n(&s->pc->aux_head, __ATOMIC_ACQUIRE);
 	scan_records(s->pc, s->aux_len, scan);
@@ -394,15 +383,14 @@ out_close:
 int main(void)
 {
 	int type, i, ret, early = 0, wrapped = 0, errors = 0;
-	char buf[64];
 
 	ksft_print_header();
 	page_size = sysconf(_SC_PAGESIZE);
 	if (geteuid())
 		ksft_exit_skip("needs root (CPU-wide perf events, CPU hotplug)\n");
-	if (read_sysfs(PMU_DIR "/type", buf, sizeof(buf)))
+	type = spe_pmu_type();
+	if (type < 0)
 		ksft_exit_skip("no arm_spe_0 PMU (SPE absent or driver not probed)\n");
-	type = atoi(buf);
 	if (access(CPU1_ONLINE, W_OK))
 		ksft_exit_skip("CPU 1 cannot be taken offline (%s)\n",
 			       strerror(errno));
