@@ -386,6 +386,16 @@ def fmt(s):
     return f"{one(s['median'])} ({one(s['min'])}-{one(s['max'])})" + reached
 
 
+def gnuplot_png(png, title, ylabel, yrange, lines):
+    """Plot gnuplot @lines against seconds into @png; its path, or None."""
+    script = (f"set terminal png size 900,500; set output '{png}';"
+              f"set title '{title}';"
+              f"set xlabel 'seconds'; set ylabel '{ylabel}'; set yrange {yrange};"
+              "set key bottom right; plot " + ', '.join(lines))
+    subprocess.run(['gnuplot', '-e', script], check=False)
+    return png if os.path.exists(png) else None
+
+
 def plot(out_dir, workload, runs):
     if not shutil.which('gnuplot'):
         return None
@@ -401,17 +411,13 @@ def plot(out_dir, workload, runs):
         files.append((mode, data))
     if not files:
         return None
-    png = os.path.join(out_dir, f'{workload}.png')
     lines = []
     for mode, data in files:
         lines.append(f"'{data}' using 1:2 with lines lw 2 title '{mode}: access-weighted local %'")
         lines.append(f"'{data}' using 1:3 with lines dt 2 title '{mode}: pages local %'")
-    script = (f"set terminal png size 900,500; set output '{png}';"
-              f"set title '{workload}: local share over time (guest under TCG)';"
-              "set xlabel 'seconds'; set ylabel '% local'; set yrange [0:105];"
-              "set key bottom right; plot " + ', '.join(lines))
-    subprocess.run(['gnuplot', '-e', script], check=False)
-    return png if os.path.exists(png) else None
+    return gnuplot_png(os.path.join(out_dir, f'{workload}.png'),
+                       f'{workload}: local share over time (guest under TCG)',
+                       '% local', '[0:105]', lines)
 
 
 def plot_throughput(out_dir, workload, runs, ref):
@@ -432,14 +438,10 @@ def plot_throughput(out_dir, workload, runs, ref):
     if ref.get('threshold_ops_per_s'):
         lines.append(f"{ref['threshold_ops_per_s']} with lines dt 2 lc 'black' "
                      "title 'off + 90% of the gap to ideal'")
-    png = os.path.join(out_dir, f'{workload}-throughput.png')
-    script = (f"set terminal png size 900,500; set output '{png}';"
-              f"set title '{workload}: throughput, all processes (guest under TCG, "
-              "remote memory costs twice local)';"
-              "set xlabel 'seconds'; set ylabel 'operations/s'; set yrange [0:*];"
-              "set key bottom right; plot " + ', '.join(lines))
-    subprocess.run(['gnuplot', '-e', script], check=False)
-    return png if os.path.exists(png) else None
+    return gnuplot_png(os.path.join(out_dir, f'{workload}-throughput.png'),
+                       f'{workload}: throughput, all processes (guest under TCG, '
+                       'remote memory costs twice local)',
+                       'operations/s', '[0:*]', lines)
 
 
 def main():
