@@ -136,11 +136,6 @@ static int timed_write(enum actor a, const char *path, const char *value)
 	return err;
 }
 
-static void sleep_ms(int ms)
-{
-	usleep(ms * 1000);
-}
-
 /*
  * Touch WORK_PAGES pages moved to node 1, from wherever we run, until
  * NUMA balancing has brought them all to our node (or 2 s); again with
@@ -209,7 +204,7 @@ static void toggler(void)
 			if (!ms_write(NUMAB_SYSCTL, numab[(i / 5) % 5]))
 				sh->numab_toggles++;
 		}
-		sleep_ms(15);
+		ms_sleep_ms(15);
 		sh->cycles[TOGGLER]++;
 		beat(TOGGLER);
 	}
@@ -224,12 +219,12 @@ static void hotplug(void)
 		if (!timed_write(HOTPLUG, CPU1_ONLINE, "0"))
 			sh->offline++;
 		beat(HOTPLUG);
-		sleep_ms(250);
+		ms_sleep_ms(250);
 		if (!timed_write(HOTPLUG, CPU1_ONLINE, "1"))
 			sh->online++;
 		sh->cycles[HOTPLUG]++;
 		beat(HOTPLUG);
-		sleep_ms(400);
+		ms_sleep_ms(400);
 	}
 	ms_write(CPU1_ONLINE, "1");
 }
@@ -272,7 +267,7 @@ static void perf_sessions(int type, long long period)
 			failed(PERF, "CPU %d session: %s", cpu, strerror(-err));
 		} else {
 			ioctl(s.fd, PERF_EVENT_IOC_ENABLE, 0);
-			sleep_ms(30);
+			ms_sleep_ms(30);
 			ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0);
 			flags = session_save(&s, NULL, &bytes);
 			/*
@@ -322,7 +317,7 @@ static void forker(void)
 
 		if (pid < 0) {
 			failed(FORKER, "fork: %s", strerror(errno));
-			sleep_ms(10);
+			ms_sleep_ms(10);
 			continue;
 		}
 		if (!pid) {
@@ -349,7 +344,7 @@ static void forker(void)
 				waitpid(pid, &status, 0);
 				break;
 			}
-			sleep_ms(1);
+			ms_sleep_ms(1);
 		}
 		if (WIFEXITED(status) && WEXITSTATUS(status))
 			failed(FORKER, "child exited %d", WEXITSTATUS(status));
@@ -397,7 +392,7 @@ static void tuner(long long min_interval, bool latency, bool filter_op)
 			break;
 		}
 		sh->tunable_writes++;
-		sleep_ms(20);
+		ms_sleep_ms(20);
 		sh->cycles[TUNER]++;
 		beat(TUNER);
 	}

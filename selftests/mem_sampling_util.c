@@ -325,6 +325,14 @@ double ms_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+void ms_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
 int ms_inject(const char *fmt, ...)
 {
 	char text[4096];

@@ -156,6 +156,8 @@ int ms_pin_to_cpu(int cpu);
 int ms_this_node(void);
 /* CLOCK_MONOTONIC in seconds. */
 double ms_now(void);
+/* Sleep @ms milliseconds, all of them even if a signal comes. */
+void ms_sleep_ms(long ms);
 
 /* Write one formatted text of records to the test provider's inject file. */
 int ms_inject(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

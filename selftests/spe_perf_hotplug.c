@@ -39,8 +39,6 @@
 #include "../kselftest.h"
 #include "spe_util.h"
 
-#define PMU_DIR		"/sys/bus/event_source/devices/arm_spe_0"
-#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 #define HOTPLUG_CPU	1
 #define CYCLES		20		/* sessions, each cut by an offline */
 #define ONLINE_CYCLES	100		/* sessions opened while CPU 1 comes up */
@@ -90,14 +88,6 @@ static void on_fatal_signal(int sig)
 	restore_cpu1();
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 /* One load the compiler can neither drop nor merge. */
@@ -276,7 +266,7 @@ static int offline_cycle(int type, int cycle)
 		ret = -errno;
 		goto out_kill;
 	}
-	sleep_ms(RUN_MS);
+	ms_sleep_ms(RUN_MS);
 	/* perf removes the event from the dying CPU: the session ends here. */
 	ret = write_cpu1_online(0);
 	ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0);
@@ -353,7 +343,7 @@ static int online_cycle(int type, int cycle, int *early)
 	if (ret)
 		return ret;
 	/* Let the opener spin on -ENODEV before CPU 1 comes up. */
-	sleep_ms(1);
+	ms_sleep_ms(1);
 	ret = write_cpu1_online(1);
 	__atomic_store_n(&o.online_done, 1, __ATOMIC_RELEASE);
 	/* Once CPU 1 is online any open succeeds: wait for it. */
@@ -371,7 +361,7 @@ static int online_cycle(int type, int cycle, int *early)
 		ret = -errno;
 		goto out_close;
 	}
-	sleep_ms(RUN_MS / 2);
+	ms_sleep_ms(RUN_MS / 2);
 	ioctl(o.session.fd, PERF_EVENT_IOC_DISABLE, 0);
 	ret = hotplug_session_check(&o.session, "online", cycle, &scan, &aux_head);
 	stop_loader(loader);
