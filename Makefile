@@ -88,6 +88,8 @@ help:
 	@echo 'Variables: GUEST_MEM=$(GUEST_MEM) GUEST_TIMEOUT=$(GUEST_TIMEOUT)s JOBS=$(JOBS)'
 	@echo '           GUEST_APPEND="extra kernel command line"; with test-guest,'
 	@echo '           GUEST_APPEND="mstests=a,b msrepeat=N" runs only those kselftests'
+	@echo '           GUEST_NUMA_COST=off boots without the memory cost model (qemu/README.md);'
+	@echo '           GUEST_TOPOLOGY=numa3-memonly adds a CPU-less node at distance 30'
 
 # ---------------------------------------------------------------- packages
 
