@@ -71,20 +71,13 @@ numa3-memonly)
 *) die "GUEST_TOPOLOGY=$GUEST_TOPOLOGY: give numa2 or numa3-memonly" ;;
 esac
 
-# Test guests keep a quarter of the memory in ZONE_MOVABLE, spread over
-# the nodes, so that numa_sampling_offline can take a block offline.
-case $plan in
-test|test-debug) kargs=movablecore=25% ;;
-*) kargs= ;;
-esac
-
 mkdir -p "$logs" "$build/guest-out"
 rm -rf "$outdir" "$disk"
 truncate -s 256M "$disk"
 
 args=(-M "$machine" -cpu "$cpu_opts" -smp 2 -m "${mib}M" "${numa[@]}"
       -kernel "$image" -initrd "$initrd"
-      -append "console=ttyAMA0 panic=-1 msplan=$plan $kargs $GUEST_APPEND"
+      -append "console=ttyAMA0 panic=-1 msplan=$plan $GUEST_APPEND"
       -drive if=none,file="$disk",format=raw,id=outbox
       -device virtio-blk-device,drive=outbox
       -nographic -no-reboot)
