@@ -5,14 +5,18 @@
 The guest's soak plan leaves soak.txt: the kernel's unreclaimable slab,
 vmalloc, per-CPU, page-table and kernel-stack totals in KiB, before the
 stress run and after it (caches dropped both times) and at every minute
-in between, then kmemleak's count of unreferenced objects.  The kernel
-may keep a little more after the run than before (slab caches keep
-partial slabs, per-CPU lists stay filled), but a leak of one small object
-per operation of the stress run's actors would grow it by megabytes.  So
-the run fails if the sum of the five grew by more than BOUND_KIB from
-before to after, or from the median of minutes 2-6 to the median of the
-last five minutes while the actors ran (runs of 12 minutes or more), or if
-kmemleak found anything.
+in between, then kmemleak's count of unreferenced objects.
+
+The debug kernel's KASAN keeps freed slab objects in a quarantine of up
+to 1/32 of memory (64 MiB in the 2 GiB guest), emptied only as it
+overflows, so unreclaimable slab climbs during the first minutes of a
+run and stays up after it: "after - before" is printed but not bounded.
+What is bounded, at BOUND_KIB, is growth once that has settled: from the
+median of minutes 2-6 to the median of the last five minutes while the
+actors run (runs of 12 minutes or more), and from that same early median
+to after the run, which catches what the actors' teardown leaves behind.
+A leak of one small object per operation of the stress run's actors
+would grow either by megabytes.  kmemleak must find nothing.
 
 usage: check-soak.py SOAK_TXT RESULT_TXT
 """
@@ -43,14 +47,18 @@ def main():
         lines.append(f'| {key} | ' + ' | '.join(map(str, rows[key])) +
                      f' | {sum(rows[key])} |')
     growth = sum(rows['after']) - sum(rows['before'])
-    lines.append(f'\nafter - before: {growth} KiB (bound {BOUND_KIB})')
-    ok &= growth <= BOUND_KIB
+    lines.append(f'\nafter - before: {growth} KiB (not bounded: KASAN quarantine)')
     if len(minutes) >= 12:
         early = statistics.median(sum(rows[str(m)]) for m in minutes[1:6])
         late = statistics.median(sum(rows[str(m)]) for m in minutes[-5:])
+        after = sum(rows['after'])
         lines.append(f'last five minutes - minutes 2-6 (medians): '
                      f'{late - early:.0f} KiB (bound {BOUND_KIB})')
-        ok &= late - early <= BOUND_KIB
+        lines.append(f'after - minutes 2-6 (median): '
+                     f'{after - early:.0f} KiB (bound {BOUND_KIB})')
+        ok &= late - early <= BOUND_KIB and after - early <= BOUND_KIB
+    else:
+        lines.append('under 12 minutes: no growth bound checked')
     lines.append(f'kmemleak: {leaks if leaks is not None else "not run"} '
                  'unreferenced objects')
     ok &= leaks == 0
