@@ -233,30 +233,37 @@ static int workload(int fd, int nr, const int *stop)
 	return 0;
 }
 
-/* Frame of @pid's page at @addr, 0 if not present. */
-static unsigned long long pfn_of_pid(int pagemap, unsigned long addr)
-{
-	unsigned long long entry;
-
-	if (pread(pagemap, &entry, sizeof(entry),
-		  addr / page_size * sizeof(entry)) != sizeof(entry) ||
-	    !(entry & (1ULL << 63)))
-		return 0;
-	return entry & ((1ULL << 55) - 1);
-}
-
-/* A movable block holding one of the @nr pages at @addr, or -1. */
+/*
+ * A movable block holding one of the @nr pages at @addr of the process
+ * whose pagemap is open as @pagemap, or -1.  Each block is looked at once.
+ */
 static long workload_block(int pagemap, unsigned long addr, int nr, int cycle)
 {
-	int i;
+	static unsigned long long entries[WORK_PAGES];
+	long seen[64];
+	int i, j, nr_seen = 0;
+	size_t size = nr * sizeof(entries[0]);
 
+	if (nr > WORK_PAGES ||
+	    pread(pagemap, entries, size, addr / page_size * sizeof(entries[0])) !=
+	    (ssize_t)size)
+		return -1;
 	/* Start at a different page each cycle, to vary the block. */
 	for (i = 0; i < nr; i++) {
-		int page = (i + cycle * nr / CYCLES) % nr;
-		unsigned long long pfn = pfn_of_pid(pagemap, addr + page * page_size);
+		unsigned long long entry = entries[(i + cycle * nr / CYCLES) % nr];
+		long block;
 
-		if (pfn && block_movable(block_of(pfn)))
-			return block_of(pfn);
+		if (!(entry & (1ULL << 63)))
+			continue;
+		block = block_of(entry & ((1ULL << 55) - 1));
+		for (j = 0; j < nr_seen && seen[j] != block; j++)
+			;
+		if (j < nr_seen)
+			continue;
+		if (block_movable(block))
+			return block;
+		if (nr_seen < (int)ARRAY_SIZE(seen))
+			seen[nr_seen++] = block;
 	}
 	return -1;
 }
