@@ -388,25 +388,34 @@ int ms_node_of(pid_t pid, void *addr)
 	return status;
 }
 
-int ms_pagemap(unsigned long base, size_t size, unsigned long long *pfns)
+int ms_pagemap_of(pid_t pid, unsigned long base, size_t size,
+		  unsigned long long *pfns)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	size_t i, n = size / page;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
+	size_t i, n = size / page, len = n * sizeof(*pfns);
+	char path[64];
+	int fd;
 
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/pagemap");
+	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
-	for (i = 0; i < n; i++) {
-		unsigned long long entry = 0;
-
-		if (pread(fd, &entry, sizeof(entry),
-			  (base / page + i) * sizeof(entry)) != sizeof(entry))
-			entry = 0;
-		/* Bit 63: present; bits 0-54: the frame number. */
-		pfns[i] = (entry >> 63) ? entry & ((1ULL << 55) - 1) : 0;
-	}
+	/* The entries of the whole range at once, decoded in place. */
+	if (pread(fd, pfns, len, base / page * sizeof(*pfns)) != (ssize_t)len)
+		memset(pfns, 0, len);
 	close(fd);
+	for (i = 0; i < n; i++)
+		/* Bit 63: present; bits 0-54: the frame number. */
+		pfns[i] = (pfns[i] >> 63) ? pfns[i] & ((1ULL << 55) - 1) : 0;
 	return 0;
+}
+
+int ms_pagemap(unsigned long base, size_t size, unsigned long long *pfns)
+{
+	return ms_pagemap_of(0, base, size, pfns);
 }
 
 unsigned long long ms_pfn_of(const void *addr)

@@ -176,6 +176,9 @@ int ms_pages_on_node(void *buf, int nr, int node);
 int ms_node_of(pid_t pid, void *addr);
 /* Frame numbers of the pages of [@base, @base + @size); 0 where unknown. */
 int ms_pagemap(unsigned long base, size_t size, unsigned long long *pfns);
+/* The same for process @pid (0: this one). */
+int ms_pagemap_of(pid_t pid, unsigned long base, size_t size,
+		  unsigned long long *pfns);
 /* Frame of the page at @addr, 0 if unknown. */
 unsigned long long ms_pfn_of(const void *addr);
 /* Physical address of the byte at @addr, 0 if unknown. */

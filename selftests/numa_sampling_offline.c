@@ -23,7 +23,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -234,28 +233,25 @@ static int workload(int fd, int nr, const int *stop)
 }
 
 /*
- * A movable block holding one of the @nr pages at @addr of the process
- * whose pagemap is open as @pagemap, or -1.  Each block is looked at once.
+ * A movable block holding one of the @nr pages at @addr of process @pid,
+ * or -1.  Each block is looked at once.
  */
-static long workload_block(int pagemap, unsigned long addr, int nr, int cycle)
+static long workload_block(pid_t pid, unsigned long addr, int nr, int cycle)
 {
-	static unsigned long long entries[WORK_PAGES];
+	static unsigned long long pfns[WORK_PAGES];
 	long seen[64];
 	int i, j, nr_seen = 0;
-	size_t size = nr * sizeof(entries[0]);
 
-	if (nr > WORK_PAGES ||
-	    pread(pagemap, entries, size, addr / page_size * sizeof(entries[0])) !=
-	    (ssize_t)size)
+	if (nr > WORK_PAGES || ms_pagemap_of(pid, addr, nr * page_size, pfns))
 		return -1;
 	/* Start at a different page each cycle, to vary the block. */
 	for (i = 0; i < nr; i++) {
-		unsigned long long entry = entries[(i + cycle * nr / CYCLES) % nr];
+		unsigned long long pfn = pfns[(i + cycle * nr / CYCLES) % nr];
 		long block;
 
-		if (!(entry & (1ULL << 63)))
+		if (!pfn)
 			continue;
-		block = block_of(entry & ((1ULL << 55) - 1));
+		block = block_of(pfn);
 		for (j = 0; j < nr_seen && seen[j] != block; j++)
 			;
 		if (j < nr_seen)
@@ -274,9 +270,9 @@ static long workload_block(int pagemap, unsigned long addr, int nr, int cycle)
  */
 TEST_F_TIMEOUT(offline, offline_cycles_with_spe, 300)
 {
-	int fds[2], status, pagemap, cycle, done = 0, boot = 0, found = 0;
+	int fds[2], status, cycle, done = 0, boot = 0, found = 0;
 	struct ms_counters before;
-	char provider[64] = "", path[64];
+	char provider[64] = "";
 	unsigned long addr;
 	int *stop;
 	pid_t pid;
@@ -300,12 +296,9 @@ TEST_F_TIMEOUT(offline, offline_cycles_with_spe, 300)
 	}
 	close(fds[1]);
 	ASSERT_EQ(sizeof(addr), read(fds[0], &addr, sizeof(addr)));
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
-	pagemap = open(path, O_RDONLY);
-	ASSERT_LE(0, pagemap);
 
 	for (cycle = 0; cycle < CYCLES; cycle++) {
-		long block = workload_block(pagemap, addr, WORK_PAGES, cycle);
+		long block = workload_block(pid, addr, WORK_PAGES, cycle);
 		int err;
 
 		ms_sleep_ms(500);
@@ -323,7 +316,6 @@ TEST_F_TIMEOUT(offline, offline_cycles_with_spe, 300)
 		ms_sleep_ms(200);
 		EXPECT_EQ(0, block_set(block, "online_movable"));
 	}
-	close(pagemap);
 	__atomic_store_n(stop, 1, __ATOMIC_RELAXED);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
