@@ -97,6 +97,12 @@
 #define NUMA_SAMPLING_REGION_ORDER_DEFAULT	4
 #define NUMA_SAMPLING_REGION_ORDER_MAX		(PMD_SHIFT - PAGE_SHIFT)
 
+/*
+ * A page moved down a memory tier within this long of its promotion
+ * counts as tiering ping-pong (pgdemote_pingpong).
+ */
+#define NUMA_SAMPLING_PINGPONG_MS	10000
+
 /**
  * struct numa_sampling_entry - one queued sample.
  * @vaddr:	data virtual address.
@@ -463,6 +469,64 @@ static bool numa_sampling_folio_suitable(struct vm_area_struct *vma,
 	return true;
 }
 
+/*
+ * Memory tiering (kernel.numa_balancing 2 or 3): a slow-tier folio moves
+ * up by hotness, decided as upstream decides it for a hint fault.
+ * should_numa_migrate_memory() calls the folio hot when the time since
+ * its access time is under the hot threshold (numa_hint_fault_latency(),
+ * which sets the access time to now), then applies the promotion rate
+ * limit.  Upstream's scan sets the access time and the hint fault
+ * measures it; here each sample of the folio sets it and the next one
+ * measures it, so a folio is hot when it is sampled twice within the
+ * threshold.  A folio never sampled, or just moved between tiers
+ * (folio_migrate_flags() resets the field), has no access time, and what
+ * the field holds would read as a random one: its first sample only
+ * starts the clock.
+ */
+static bool numa_sampling_promote_clock_started(struct folio *folio)
+{
+	if (folio_last_cpupid(folio) != (-1 & LAST_CPUPID_MASK))
+		return true;
+	folio_xchg_access_time(folio, jiffies_to_msecs(jiffies));
+	count_vm_numa_event(NUMA_SAMPLING_PROMOTE_FIRST);
+	return false;
+}
+
+/**
+ * numa_sampling_tier_change - a folio is migrating to another memory tier
+ * @folio:	the folio migrating (its old copy).
+ * @cpupid:	its last_cpupid, taken from it.
+ * @promotion:	it moves up to the top tier.
+ *
+ * Counts tiering ping-pong: a page moved down within
+ * NUMA_SAMPLING_PINGPONG_MS of its promotion (by a sample or by a hint
+ * fault) was copied twice for nothing.  In tiering-only mode nothing
+ * reads a top-tier folio's last_cpupid (neither the scan nor the samples
+ * look at top-tier memory), so a promotion leaves its time there and the
+ * move down reads it.  In mode 3 the field is the top tier's cpupid and
+ * ping-pong is not counted.  Called by folio_migrate_flags() in tiering
+ * mode.
+ *
+ * Return: the new folio's last_cpupid.
+ */
+int numa_sampling_tier_change(struct folio *folio, int cpupid, bool promotion)
+{
+	unsigned int now = jiffies_to_msecs(jiffies), promoted;
+
+	/* The field must hold a time well beyond the window. */
+	BUILD_BUG_ON(NUMA_SAMPLING_PINGPONG_MS * 4 > PAGE_ACCESS_TIME_MASK);
+	if (sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL)
+		return -1;
+	if (promotion)
+		return (now >> PAGE_ACCESS_TIME_BUCKETS) & LAST_CPUPID_MASK;
+	if (cpupid == (-1 & LAST_CPUPID_MASK))
+		return -1;
+	promoted = cpupid << PAGE_ACCESS_TIME_BUCKETS;
+	if (((now - promoted) & PAGE_ACCESS_TIME_MASK) < NUMA_SAMPLING_PINGPONG_MS)
+		count_vm_events(PGDEMOTE_PINGPONG, folio_nr_pages(folio));
+	return -1;
+}
+
 /**
  * struct numa_sampling_decision - what the policy said about one sample.
  * @folio:	the folio sampled; isolated if @target_nid is set.
@@ -475,6 +539,8 @@ static bool numa_sampling_folio_suitable(struct vm_area_struct *vma,
  * @nr_pages:	size of the folio.
  * @order:	order of the folio.
  * @pmd_mapped:	the folio is a PMD-mapped THP.
+ * @promote:	the folio is on a lower memory tier, in tiering mode: the
+ *		policy decides by hotness.
  */
 struct numa_sampling_decision {
 	struct folio *folio;
@@ -487,6 +553,7 @@ struct numa_sampling_decision {
 	int nr_pages;
 	unsigned int order;
 	bool pmd_mapped;
+	bool promote;
 };
 
 /* The samples of one chunk, decided under mmap_lock, acted on after it. */
@@ -536,9 +603,18 @@ static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
 		decision->flags |= TNF_FAULT_LOCAL;
 	}
 
-	decision->target_nid = mpol_misplaced(folio, &vmf, decision->addr);
-	if (decision->target_nid == NUMA_NO_NODE)
+	decision->promote = folio_use_access_time(folio);
+	if (decision->promote && !numa_sampling_promote_clock_started(folio)) {
+		decision->target_nid = NUMA_NO_NODE;
 		return;
+	}
+	decision->target_nid = mpol_misplaced(folio, &vmf, decision->addr);
+	if (decision->target_nid == NUMA_NO_NODE) {
+		/* Not hot, the rate limit, or a memory policy. */
+		if (decision->promote)
+			count_vm_numa_event(NUMA_SAMPLING_PROMOTE_REFUSED);
+		return;
+	}
 	/*
 	 * Misplaced is what the policy would move, not merely remote: memory
 	 * bound elsewhere, or shared memory the other node uses too, is
@@ -551,6 +627,14 @@ static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
 					    decision->order, decision->nid,
 					    decision->target_nid, err);
 		count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);
+		/*
+		 * The top tier below its high watermark: upstream refuses and
+		 * wakes kswapd, which in tiering mode demotes to make room.
+		 */
+		if (decision->promote &&
+		    !migrate_balanced_pgdat(NODE_DATA(decision->target_nid),
+					    decision->nr_pages))
+			count_vm_numa_event(NUMA_SAMPLING_PROMOTE_LOWMEM);
 		decision->flags |= TNF_MIGRATE_FAIL;
 		decision->target_nid = NUMA_NO_NODE;
 	}
@@ -622,7 +706,8 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 	if (!order || decision->target_nid == NUMA_NO_NODE || decision->order)
 		return 0;
 	/* Tiering promotes by hotness, page by page: no neighbours there. */
-	if (!(sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL))
+	if (decision->promote ||
+	    !(sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL))
 		return 0;
 	/* Aligned, and no larger than a PMD: all in the table of @pte. */
 	start = max(ALIGN_DOWN(decision->addr, block), vma->vm_start);
@@ -697,6 +782,9 @@ static void numa_sampling_act(struct numa_sampling_decision *decision)
 					     decision->nr_pages);
 			if (decision->pmd_mapped)
 				count_vm_numa_event(NUMA_SAMPLING_THP_MIGRATED);
+			if (decision->promote)
+				count_vm_numa_events(NUMA_SAMPLING_PAGES_PROMOTED,
+						     decision->nr_pages);
 		} else {
 			decision->flags |= TNF_MIGRATE_FAIL;
 			count_vm_numa_event(NUMA_SAMPLING_MIGRATE_FAILED);

@@ -171,6 +171,11 @@ const char * const ms_counter_names[VM_NR_COUNTERS] = {
 	[VM_SKIP_HINTED]	= "numa_sampling_skip_hinted",
 	[VM_SCANS_REPLACED]	= "numa_sampling_scans_replaced",
 	[VM_AROUND]		= "numa_sampling_pages_migrated_around",
+	[VM_PROMOTED]		= "numa_sampling_pages_promoted",
+	[VM_PROMOTE_FIRST]	= "numa_sampling_promote_first",
+	[VM_PROMOTE_REFUSED]	= "numa_sampling_promote_refused",
+	[VM_PROMOTE_LOWMEM]	= "numa_sampling_promote_lowmem",
+	[VM_PINGPONG]		= "pgdemote_pingpong",
 	[VM_HINT_FAULTS]	= "numa_hint_faults",
 	[VM_PTE_UPDATES]	= "numa_pte_updates",
 };

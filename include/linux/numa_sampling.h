@@ -13,6 +13,7 @@
 #include <linux/jump_label.h>
 #include <linux/types.h>
 
+struct folio;
 struct task_struct;
 
 #ifdef CONFIG_NUMA_BALANCING_MEM_SAMPLING
@@ -41,6 +42,8 @@ static inline bool numa_sampling_replaces_scan(struct task_struct *p)
 void numa_sampling_task_init(struct task_struct *p);
 /* From task_numa_free(), final: free @p's queue. */
 void numa_sampling_task_free(struct task_struct *p);
+/* From folio_migrate_flags() in tiering mode: @folio changes tier. */
+int numa_sampling_tier_change(struct folio *folio, int cpupid, bool promotion);
 #else
 static inline bool numa_sampling_replaces_scan(struct task_struct *p)
 {
@@ -53,6 +56,12 @@ static inline void numa_sampling_task_init(struct task_struct *p)
 
 static inline void numa_sampling_task_free(struct task_struct *p)
 {
+}
+
+static inline int numa_sampling_tier_change(struct folio *folio, int cpupid,
+					    bool promotion)
+{
+	return -1;
 }
 #endif
 
