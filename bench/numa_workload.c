@@ -8,17 +8,22 @@
  *   shared   two processes on different nodes share one mapping, each
  *            touching mostly its own half
  *   thp      uniform over THP-backed memory
+ *   tiered   skewed with a hot fifth, the memory on a slow memory tier
+ *            (-n SLOW_NODE): the hot fifth is what tiering should promote
  *
  * The memory starts on the node given with -n, or with "-n local" on each
  * worker's own node (the benchmark's ideal placement; shared: each half
  * on the node of the process that favours it).  Every process is bound to
- * its CPU before it touches the memory, whatever the placement.
+ * its CPU before it touches the memory, whatever the placement.  -L puts
+ * the hot pages on the worker's node and the rest on -n's (tiered's
+ * ideal placement).
  *
  * Each report line is "key=value" pairs: elapsed seconds, operations per
  * second, the share of pages on the worker's node (move_pages(2) queries)
  * and the access-weighted local share: each page weighted by how often
  * the workload touched it during the interval, which it counts itself;
- * last, the operations done since the start.
+ * the share of the hot pages (skewed, tiered) on the worker's node; last,
+ * the operations done since the start.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,13 +49,14 @@
 /* -n local: each worker's memory on its own node. */
 #define LOCAL_NODE	-1
 
-enum mode { UNIFORM, SKEWED, SHARED, THP };
+enum mode { UNIFORM, SKEWED, SHARED, THP, TIERED };
 
 struct options {
 	enum mode mode;
 	unsigned long size;		/* bytes */
 	int cpu;			/* worker CPU (its node is "local") */
 	int mem_node;			/* node the memory starts on, or LOCAL_NODE */
+	int hot_local;			/* -L: hot pages start on the worker's node */
 	double seconds;
 	double interval;
 	int hot_percent;		/* skewed: share of pages that are hot */
@@ -68,6 +74,7 @@ struct worker {
 	int *query_status;
 	unsigned long *query_index;
 	unsigned long nr_query;
+	int hot_set;			/* [first, last] are skewed's hot pages */
 	uint64_t rng;
 	double end;			/* when the run stops, even mid-pass */
 };
@@ -158,6 +165,17 @@ static void first_touch(char *start, unsigned long len, int node)
 	set_policy(MPOL_DEFAULT, 0);
 }
 
+/* The hot pages of skewed and tiered, [*first, *last], in the middle. */
+static void hot_range(const struct options *o, unsigned long *first,
+		      unsigned long *last)
+{
+	unsigned long nr = o->size / PAGE_SIZE_4K;
+	unsigned long hot = nr * o->hot_percent / 100;
+
+	*first = (nr - hot) / 2;
+	*last = *first + (hot ? hot - 1 : 0);
+}
+
 static char *place_buffer(const struct options *o, int shared)
 {
 	int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
@@ -176,7 +194,23 @@ static char *place_buffer(const struct options *o, int shared)
 	} else {
 		madvise(buf, o->size, MADV_NOHUGEPAGE);
 	}
-	if (o->mem_node != LOCAL_NODE) {
+	if (o->hot_local) {
+		unsigned long first, last;
+
+		hot_range(o, &first, &last);
+		first_touch(buf, o->size, o->mem_node);
+		/* Where first touch would have put them, had they been hot first. */
+		if (syscall(__NR_mbind, buf + first * PAGE_SIZE_4K,
+			    (last - first + 1) * PAGE_SIZE_4K, MPOL_BIND,
+			    &(unsigned long){ 1UL << worker_node(o->cpu) }, 64,
+			    MPOL_MF_MOVE | MPOL_MF_STRICT) ||
+		    syscall(__NR_mbind, buf + first * PAGE_SIZE_4K,
+			    (last - first + 1) * PAGE_SIZE_4K, MPOL_DEFAULT,
+			    NULL, 0, 0)) {
+			perror("numa-workload: mbind (-L)");
+			exit(1);
+		}
+	} else if (o->mem_node != LOCAL_NODE) {
 		first_touch(buf, o->size, o->mem_node);
 	} else if (shared) {
 		/* Each half where the process favouring it runs (see main()). */
@@ -197,6 +231,7 @@ static void worker_init(struct worker *w, char *buf, const struct options *o,
 	w->nr_pages = o->size / PAGE_SIZE_4K;
 	w->first = first;
 	w->last = last;
+	w->hot_set = 0;
 	w->local_node = node_of_cpu(o->cpu);
 	w->touches = calloc(w->nr_pages, sizeof(*w->touches));
 	w->nr_query = w->nr_pages < MAX_QUERY ? w->nr_pages : MAX_QUERY;
@@ -263,7 +298,7 @@ static unsigned long skewed(struct worker *w, const struct options *o,
 static void report(struct worker *w, const struct options *o, double elapsed,
 		   double ops_per_s, unsigned long total_ops)
 {
-	unsigned long i, local = 0, known = 0;
+	unsigned long i, local = 0, known = 0, hot = 0, hot_local = 0;
 	uint64_t weight = 0, local_weight = 0;
 	struct rusage ru;
 
@@ -286,6 +321,11 @@ static void report(struct worker *w, const struct options *o, double elapsed,
 		if (node < 0)
 			continue;
 		known++;
+		if (w->hot_set && w->query_index[i] >= w->first &&
+		    w->query_index[i] <= w->last) {
+			hot++;
+			hot_local += node == w->local_node;
+		}
 		weight += touched;
 		if (node == w->local_node) {
 			local++;
@@ -293,10 +333,11 @@ static void report(struct worker *w, const struct options *o, double elapsed,
 		}
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	printf("%s elapsed=%.2f ops_per_s=%.0f page_local=%.1f weighted_local=%.1f stime=%.3f utime=%.3f ops=%lu\n",
+	printf("%s elapsed=%.2f ops_per_s=%.0f page_local=%.1f weighted_local=%.1f hot_local=%.1f stime=%.3f utime=%.3f ops=%lu\n",
 	       o->label, elapsed, ops_per_s,
 	       known ? 100.0 * local / known : 0.0,
 	       weight ? 100.0 * local_weight / weight : 0.0,
+	       hot ? 100.0 * hot_local / hot : 0.0,
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
 	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, total_ops);
 	fflush(stdout);
@@ -312,6 +353,7 @@ static void run(struct worker *w, const struct options *o)
 	while (!stop) {
 		switch (o->mode) {
 		case SKEWED:
+		case TIERED:
 			ops += skewed(w, o, 4096);
 			break;
 		case SHARED:
@@ -355,8 +397,8 @@ static int parse_node(const char *arg)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: numa-workload [-m uniform|skewed|shared|thp] [-s MiB] [-c CPU]\n"
-		"                     [-n MEM_NODE|local] [-t SECONDS] [-i INTERVAL]\n"
+		"usage: numa-workload [-m uniform|skewed|shared|thp|tiered] [-s MiB] [-c CPU]\n"
+		"                     [-n MEM_NODE|local] [-L] [-t SECONDS] [-i INTERVAL]\n"
 		"                     [-H HOT_PERCENT] [-S HOT_SHARE] [-l LABEL]\n");
 	exit(2);
 }
@@ -372,7 +414,9 @@ int main(int argc, char **argv)
 	char *buf;
 	int c;
 
-	while ((c = getopt(argc, argv, "m:s:c:n:t:i:H:S:l:")) != -1) {
+	int hot_percent = 0;
+
+	while ((c = getopt(argc, argv, "m:s:c:n:t:i:H:S:l:L")) != -1) {
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "uniform"))
@@ -383,6 +427,8 @@ int main(int argc, char **argv)
 				o.mode = SHARED;
 			else if (!strcmp(optarg, "thp"))
 				o.mode = THP;
+			else if (!strcmp(optarg, "tiered"))
+				o.mode = TIERED;
 			else
 				usage();
 			break;
@@ -405,7 +451,10 @@ int main(int argc, char **argv)
 			o.interval = atof(optarg);
 			break;
 		case 'H':
-			o.hot_percent = atoi(optarg);
+			hot_percent = atoi(optarg);
+			break;
+		case 'L':
+			o.hot_local = 1;
 			break;
 		case 'S':
 			o.hot_share = atoi(optarg);
@@ -417,6 +466,10 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
+	/* tiered: a hot fifth unless -H says otherwise. */
+	o.hot_percent = hot_percent ? hot_percent : o.mode == TIERED ? 20 : 10;
+	if (o.hot_local && (o.mode != TIERED || o.mem_node == LOCAL_NODE))
+		usage();
 	if (!o.size || o.size % THP_SIZE || o.hot_percent <= 0 ||
 	    o.hot_percent > 100 || o.hot_share < 0 || o.hot_share > 100 ||
 	    o.interval <= 0 || o.seconds <= 0)
@@ -458,12 +511,10 @@ int main(int argc, char **argv)
 
 	buf = place_buffer(&o, 0);
 	worker_init(&w, buf, &o, 0, 0);
-	if (o.mode == SKEWED) {
-		unsigned long hot = w.nr_pages * o.hot_percent / 100;
-
-		/* The hot tenth sits in the middle, away from either end. */
-		w.first = (w.nr_pages - hot) / 2;
-		w.last = w.first + (hot ? hot - 1 : 0);
+	if (o.mode == SKEWED || o.mode == TIERED) {
+		/* The hot pages sit in the middle, away from either end. */
+		hot_range(&o, &w.first, &w.last);
+		w.hot_set = 1;
 	}
 	run(&w, &o);
 	return 0;

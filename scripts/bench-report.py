@@ -57,7 +57,11 @@ COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'numa_sampling_samples_dropped', 'numa_sampling_pages_migrated',
             'numa_sampling_thp_migrated', 'numa_sampling_interval_faster',
             'numa_sampling_interval_slower',
-            'numa_sampling_pages_migrated_around', 'numa_sampling_rests']
+            'numa_sampling_pages_migrated_around', 'numa_sampling_rests',
+            'pgpromote_success', 'pgpromote_candidate', 'pgdemote_kswapd',
+            'pgdemote_direct', 'pgdemote_pingpong',
+            'numa_sampling_pages_promoted', 'numa_sampling_promote_first',
+            'numa_sampling_promote_refused', 'numa_sampling_promote_lowmem']
 MODES = ('off', 'ideal', 'scan', 'sample')
 # Time to 90% of the gap: each second's throughput is the median of this
 # many seconds around it; once a run has reached 90% of the gap, it must
@@ -242,6 +246,8 @@ def one_run(directory):
         'series': series,
         'time_to_90_weighted_s': time_to(series, 'weighted_local'),
         'time_to_90_pages_s': time_to(series, 'page_local'),
+        'time_to_90_hot_s': (time_to(series, 'hot_local')
+                             if series and 'hot_local' in series[0] else None),
         'counters': {c: after.get(c, 0) - before.get(c, 0) for c in COUNTERS},
         'system_time_s': series[-1]['stime'] if series else None,
         'converged_ops_per_s': statistics.median(p['ops_per_s'] for p in tail) if tail else None,
@@ -317,6 +323,12 @@ def spread(values):
 METRICS = [
     ('time_to_90_weighted_s', 'time to 90% access-weighted local (s)'),
     ('time_to_90_pages_s', 'time to 90% pages local (s)'),
+    ('time_to_90_hot_s', 'time to 90% of the hot pages local (s)'),
+    ('pgpromote_success', 'pages promoted (pgpromote_success)'),
+    ('numa_sampling_promote_refused', 'promotions refused: not hot or rate limit'),
+    ('numa_sampling_promote_lowmem', 'promotions refused: top tier low on memory'),
+    ('pgdemote_kswapd', 'pages demoted by kswapd'),
+    ('pgdemote_pingpong', 'ping-pong: demoted within 10 s of promotion'),
     ('numa_hint_faults', 'NUMA hint faults'),
     ('numa_pte_updates', 'PTE updates'),
     ('numa_pages_migrated', 'pages migrated'),
@@ -362,7 +374,11 @@ GAP_NOTE = (
     'off: kernel.numa_balancing=0, '
     'memory left where it was placed; ideal: balancing off, memory on the '
     'worker\'s own node from the start (shared: each half on its process\'s '
-    'node).  The same CPUs in all modes.')
+    'node).  The same CPUs in all modes.  tiered: memory on the slow tier '
+    '(a CPU-less node below DRAM), scan = upstream tiering '
+    '(kernel.numa_balancing=2, scan and hint faults), sample = tiering from '
+    'samples; ideal: the hot fifth on the worker\'s node, the rest on the slow '
+    'tier; demotion on in every mode.')
 
 
 def metric(run, key):

@@ -6,7 +6,10 @@ Replaces the part of RESULTS between its generated markers with the
 date, machine, kernel, project commit and command of this run, followed
 by REPORT (build/bench/results.md).  The rest of RESULTS is kept.
 
-usage: update-results.py RESULTS REPORT KERNEL_VERSION COMMAND
+A TOPOLOGY other than numa2 has a generated part of its own, between
+markers that name it.
+
+usage: update-results.py RESULTS REPORT KERNEL_VERSION COMMAND [TOPOLOGY]
 """
 import datetime
 import os
@@ -40,24 +43,32 @@ def commit():
 
 def main():
     results, report, kernel, command = sys.argv[1:5]
+    topology = sys.argv[5] if len(sys.argv) > 5 else 'numa2'
+    begin, end, title = BEGIN, END, '## make bench'
+    if topology != 'numa2':
+        begin = BEGIN.replace('generated:', f'generated ({topology}):')
+        end = END.replace('generated part', f'generated part ({topology})')
+        title = f'## make bench TOPOLOGY={topology}'
     with open(results) as f:
         text = f.read()
-    if BEGIN not in text or END not in text:
+    if topology != 'numa2' and begin not in text:
+        text = text.rstrip('\n') + f'\n\n{begin}\n{end}\n'
+    if begin not in text or end not in text:
         print(f'update-results: {results} has no generated markers', file=sys.stderr)
         return 1
     with open(report) as f:
         table = f.read().rstrip('\n')
     now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     block = '\n'.join([
-        BEGIN, '', '## make bench', '',
+        begin, '', title, '',
         f'- **Date**: {now}',
         f'- **Machine**: {machine()}',
         f'- **Kernel**: Linux 6.12 (Debian linux-source-6.12 {kernel}) '
         f'with this tree at {commit()}',
         f'- **Command**: `{command}`', '',
-        table, '', END])
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
+        table, '', end])
+    head, rest = text.split(begin, 1)
+    tail = rest.split(end, 1)[1]
     with open(results, 'w') as f:
         f.write(head + block + tail)
     print(f'results: {results} (generated part rewritten)')

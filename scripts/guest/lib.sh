@@ -19,14 +19,17 @@ sysctl_set() {
 	[ -e "/proc/sys/$1" ] && echo "$2" > "/proc/sys/$1"
 }
 
-# set_mode scan|sample: classic NUMA balancing, or driven by samples.
-# Returns 1 when the kernel cannot do the mode asked for.
+# set_mode scan|sample|off [NUMAB]: classic NUMA balancing, or driven by
+# samples; NUMAB is kernel.numa_balancing for scan and sample (default 1,
+# 2 for memory tiering).  Returns 1 when the kernel cannot do the mode
+# asked for.
 set_mode() {
+	numab=${2:-1}
 	case "$1" in
 	scan)
 		sysctl_set kernel/numa_balancing_mem_sampling 0
 		sysctl_set kernel/mem_sampling_enable 0
-		echo 1 > /proc/sys/kernel/numa_balancing
+		echo "$numab" > /proc/sys/kernel/numa_balancing
 		;;
 	sample)
 		[ -e /proc/sys/kernel/numa_balancing_mem_sampling ] || return 1
@@ -38,7 +41,7 @@ set_mode() {
 		# (kernel.numa_balancing_mem_sampling_adapt).
 		sysfs_set mem_sampling/buffer_size 8192
 		sysfs_set mem_sampling/op_filter load,store
-		echo 1 > /proc/sys/kernel/numa_balancing
+		echo "$numab" > /proc/sys/kernel/numa_balancing
 		echo 1 > /proc/sys/kernel/mem_sampling_enable 2>/dev/null || return 1
 		echo 1 > /proc/sys/kernel/numa_balancing_mem_sampling || return 1
 		;;
@@ -64,12 +67,41 @@ COUNTERS="numa_hint_faults numa_pte_updates numa_pages_migrated
 
 EFFECTIVE_INTERVAL=/sys/kernel/mm/mem_sampling/effective_interval
 
+# tier_of NODE: the memory tier directory whose nodelist has NODE.
+tier_of() {
+	for f in /sys/devices/virtual/memory_tiering/memory_tier*/nodelist; do
+		[ -r "$f" ] || continue
+		if awk -v id="$1" -F, '{ for (i = 1; i <= NF; i++) {
+				n = split($i, r, "-"); if (id >= r[1] && id <= r[n]) hit = 1 } }
+			END { exit !hit }' "$f"; then
+			echo "${f%/nodelist}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# slow_node: a node with memory and no CPU in another memory tier than
+# node 0 (TOPOLOGY=tiered's node 2); fails if there is none.
+slow_node() {
+	top=$(tier_of 0) || return 1
+	for n in /sys/devices/system/node/node[0-9]*; do
+		[ -z "$(cat "$n/cpulist")" ] || continue
+		t=$(tier_of "${n##*node}") && [ "$t" != "$top" ] &&
+			{ echo "${n##*node}"; return 0; }
+	done
+	return 1
+}
+
 # run_one WORKLOAD MODE REP SIZE_MIB SECONDS DIR: one workload run in one
 # mode, with a live line a second (MS-LIVE ...) and its data left in DIR:
 # MODE scan or sample (memory starts on node 1, the worker runs on CPU 0 of
 # node 0), or one of the two references with NUMA balancing off: off (the
 # same placement, left where it is) and ideal (memory on the worker's own
-# node from the start).  The CPUs are the same in all four.
+# node from the start).  The CPUs are the same in all four.  Workload
+# tiered: the memory starts on the slow tier (slow_node), scan and sample
+# are kernel.numa_balancing=2 (tiering), demotion is on, and ideal starts
+# with the hot pages on the worker's node.
 # the workload's report lines, /proc/vmstat before and after, and the
 # sched_numa_balance_start/end trace when the kernel has those events.
 run_one() {
@@ -77,11 +109,20 @@ run_one() {
 	tr=/sys/kernel/tracing
 	events="$tr/events/sched/sched_numa_balance_start $tr/events/sched/sched_numa_balance_end"
 	mkdir -p "$dir"
-	balancing=$mode node=1
-	case "$mode" in
-	ideal) balancing=off node=local ;;
-	esac
-	if ! set_mode "$balancing"; then
+	balancing=$mode node=1 numab=1 local=
+	if [ "$w" = tiered ]; then
+		if ! node=$(slow_node); then
+			echo "unavailable: no slower memory tier (TOPOLOGY=tiered)" > "$dir/skipped"
+			echo "MS-LIVE $w-$mode-$rep skipped: no slower memory tier"
+			return 0
+		fi
+		numab=2
+		echo 1 > /sys/kernel/mm/numa/demotion_enabled
+		[ "$mode" = ideal ] && balancing=off local=-L
+	elif [ "$mode" = ideal ]; then
+		balancing=off node=local
+	fi
+	if ! set_mode "$balancing" "$numab"; then
 		echo "unavailable: this kernel cannot run $mode mode" > "$dir/skipped"
 		echo "MS-LIVE $w-$mode-$rep skipped: $mode mode unavailable"
 		return 0
@@ -94,7 +135,7 @@ run_one() {
 		for e in $events; do echo 1 > "$e/enable"; done
 	fi
 	cp /proc/vmstat "$dir/vmstat.before"
-	numa-workload -m "$w" -s "$size" -c 0 -n "$node" -t "$seconds" \
+	numa-workload -m "$w" -s "$size" -c 0 -n "$node" $local -t "$seconds" \
 		-l "$w-$mode-$rep" > "$dir/workload.log" &
 	pid=$!
 	while kill -0 $pid 2>/dev/null; do

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The benchmark: every workload in scan mode and in sample mode, and the two
+# The benchmark: every workload in scan mode and in sample mode (tiered:
+# upstream's tiering and tiering from samples), and the two
 # references it is measured against (off: NUMA balancing off, memory left
 # on the other node; ideal: memory on the worker's node from the start),
 # REPS times, in one boot; each run's data in $OUTBOX/bench/WORKLOAD-MODE-REP/.
@@ -11,10 +12,14 @@ reps=$(cmdline_arg msbench.reps 3)
 workloads=$(cmdline_arg msbench.workloads uniform,skewed,shared,thp | tr , ' ')
 seconds=$(cmdline_arg msbench.seconds 20)
 
-# Sizes for a 4 GiB guest (2 GiB a node): skewed is the large footprint.
+# Sizes for a 4 GiB guest (2 GiB a node): skewed is the large footprint;
+# tiered's is a quarter larger than node 0 (the top tier the worker is on),
+# in whole 2 MiB.
 size_of() {
 	case "$1" in
 	skewed) echo 1024 ;;
+	tiered) awk '/MemTotal/ { print int($4 * 5 / 4 / 1024 / 2) * 2 }' \
+		/sys/devices/system/node/node0/meminfo ;;
 	*) echo 256 ;;
 	esac
 }
