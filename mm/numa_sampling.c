@@ -492,6 +492,27 @@ static bool numa_sampling_promote_clock_started(struct folio *folio)
 	return false;
 }
 
+/* The top-tier last_cpupid of a folio promoted at @now (ms). */
+static int numa_sampling_promotion_stamp(unsigned int now)
+{
+	return (now >> PAGE_ACCESS_TIME_BUCKETS) & LAST_CPUPID_MASK;
+}
+
+/*
+ * Was the folio whose top-tier last_cpupid is @cpupid promoted less than
+ * NUMA_SAMPLING_PINGPONG_MS before @now?  The field holds the low bits of
+ * the time: it is read modulo PAGE_ACCESS_TIME_MASK + 1.
+ */
+static bool numa_sampling_promoted_recently(int cpupid, unsigned int now)
+{
+	unsigned int promoted = cpupid << PAGE_ACCESS_TIME_BUCKETS;
+
+	if (cpupid == (-1 & LAST_CPUPID_MASK))
+		return false;
+	return ((now - promoted) & PAGE_ACCESS_TIME_MASK) <
+	       NUMA_SAMPLING_PINGPONG_MS;
+}
+
 /**
  * numa_sampling_tier_change - a folio is migrating to another memory tier
  * @folio:	the folio migrating (its old copy).
@@ -511,18 +532,15 @@ static bool numa_sampling_promote_clock_started(struct folio *folio)
  */
 int numa_sampling_tier_change(struct folio *folio, int cpupid, bool promotion)
 {
-	unsigned int now = jiffies_to_msecs(jiffies), promoted;
+	unsigned int now = jiffies_to_msecs(jiffies);
 
 	/* The field must hold a time well beyond the window. */
 	BUILD_BUG_ON(NUMA_SAMPLING_PINGPONG_MS * 4 > PAGE_ACCESS_TIME_MASK);
 	if (sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL)
 		return -1;
 	if (promotion)
-		return (now >> PAGE_ACCESS_TIME_BUCKETS) & LAST_CPUPID_MASK;
-	if (cpupid == (-1 & LAST_CPUPID_MASK))
-		return -1;
-	promoted = cpupid << PAGE_ACCESS_TIME_BUCKETS;
-	if (((now - promoted) & PAGE_ACCESS_TIME_MASK) < NUMA_SAMPLING_PINGPONG_MS)
+		return numa_sampling_promotion_stamp(now);
+	if (numa_sampling_promoted_recently(cpupid, now))
 		count_vm_events(PGDEMOTE_PINGPONG, folio_nr_pages(folio));
 	return -1;
 }

@@ -93,11 +93,40 @@ static void numa_sampling_test_rest(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(0, 0, 0, 0, 1000, 0), 0);
 }
 
+/*
+ * Ping-pong: a promotion's time read back at the move down, inside and
+ * outside the window, across the wrap of the field, and the "never
+ * promoted" value.
+ */
+static void numa_sampling_test_pingpong(struct kunit *test)
+{
+	unsigned int period = PAGE_ACCESS_TIME_MASK + 1;
+	unsigned int bucket = 1U << PAGE_ACCESS_TIME_BUCKETS;
+	unsigned int starts[] = { 12345, period - 3000, 7 * period + 5 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(starts); i++) {
+		unsigned int t = starts[i];
+		int stamp = numa_sampling_promotion_stamp(t);
+
+		KUNIT_EXPECT_TRUE(test, numa_sampling_promoted_recently(stamp, t));
+		KUNIT_EXPECT_TRUE(test, numa_sampling_promoted_recently(stamp,
+				t + NUMA_SAMPLING_PINGPONG_MS - bucket));
+		KUNIT_EXPECT_FALSE(test, numa_sampling_promoted_recently(stamp,
+				t + NUMA_SAMPLING_PINGPONG_MS + bucket));
+		KUNIT_EXPECT_FALSE(test, numa_sampling_promoted_recently(stamp,
+				t + period / 2));
+	}
+	KUNIT_EXPECT_FALSE(test, numa_sampling_promoted_recently(-1 & LAST_CPUPID_MASK,
+								 12345));
+}
+
 static struct kunit_case numa_sampling_test_cases[] = {
 	KUNIT_CASE(numa_sampling_test_adapt_faster),
 	KUNIT_CASE(numa_sampling_test_adapt_converged),
 	KUNIT_CASE(numa_sampling_test_adapt_limits),
 	KUNIT_CASE(numa_sampling_test_rest),
+	KUNIT_CASE(numa_sampling_test_pingpong),
 	{},
 };
 
