@@ -24,6 +24,11 @@
 #define DEMOTION	"/sys/kernel/mm/numa/demotion_enabled"
 #define STAT_REFRESH	"/proc/sys/vm/stat_refresh"
 #define HPAGE_SIZE	(2UL << 20)
+/* What the watermark and SPE tests measured, for the log. */
+#define WATERMARK_REPORT \
+	"with demotion: %d/%d promoted, %lld pages demoted by kswapd, %lld refusals for memory\n"
+#define SPE_REPORT \
+	"SPE tiering: %d/%d pages promoted in %.2f s; promoted +%lld, first samples +%lld, refused +%lld, hint faults +%lld\n"
 /* Lines per write to the inject file: well inside a task's sample queue. */
 #define INJECT_BATCH	64
 
@@ -132,7 +137,8 @@ FIXTURE_SETUP(tiering)
 		SKIP(return, "%s", why);
 	self->slow = slow_node();
 	if (self->slow < 0)
-		SKIP(return, "no node in a lower memory tier than node 0 (make test TOPOLOGY=tiered)");
+		SKIP(return,
+		     "no node in a lower memory tier than node 0 (make test TOPOLOGY=tiered)");
 	ASSERT_EQ(0, numa_sampling_prepare(&self->saved));
 	ASSERT_EQ(0, ms_settings_save(&self->saved_tiering, settings));
 	/*
@@ -274,7 +280,8 @@ TEST_F_TIMEOUT(tiering, rate_limit, 120)
 
 	ASSERT_EQ(0, node0_watermarks(&free, &min, &high));
 	if (free > (1LL << 30) / page_size)
-		SKIP(return, "more than 1 GiB free on the top tier: upstream promotes without a rate limit");
+		SKIP(return,
+		     "more than 1 GiB free on the top tier: upstream promotes without a rate limit");
 	buf = alloc_on_node(nr, self->slow);
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, inject_pages(buf, nr));
@@ -376,8 +383,7 @@ TEST_F_TIMEOUT(tiering, top_tier_watermark, 180)
 		ASSERT_EQ(0, inject_pages(buf, nr));
 		ms_sleep_ms(200);
 	}
-	ksft_print_msg("with demotion: %d/%d promoted, %lld pages demoted by kswapd, %lld refusals for memory\n",
-		       ms_pages_on_node(buf, nr, 0), nr,
+	ksft_print_msg(WATERMARK_REPORT, ms_pages_on_node(buf, nr, 0), nr,
 		       node_stat("pgdemote_kswapd") - demoted,
 		       ms_counters_delta(&before, VM_PROMOTE_LOWMEM));
 	EXPECT_EQ(nr, ms_pages_on_node(buf, nr, 0));
@@ -438,8 +444,7 @@ TEST_F_TIMEOUT(tiering, spe_end_to_end, 300)
 	while (ms_pages_on_node(buf, nr, 0) < nr && ms_now() < deadline)
 		for (round++, i = 0; i < nr * 64; i++)
 			buf[(long)(i % nr) * page_size + (round & 63)]++;
-	ksft_print_msg("SPE tiering: %d/%d pages promoted in %.2f s; promoted +%lld, first samples +%lld, refused +%lld, hint faults +%lld\n",
-		       ms_pages_on_node(buf, nr, 0), nr, ms_now() - start,
+	ksft_print_msg(SPE_REPORT, ms_pages_on_node(buf, nr, 0), nr, ms_now() - start,
 		       ms_counters_delta(&before, VM_PROMOTED),
 		       ms_counters_delta(&before, VM_PROMOTE_FIRST),
 		       ms_counters_delta(&before, VM_PROMOTE_REFUSED),

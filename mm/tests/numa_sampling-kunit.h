@@ -108,17 +108,18 @@ static void numa_sampling_test_pingpong(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(starts); i++) {
 		unsigned int t = starts[i];
 		int stamp = numa_sampling_promotion_stamp(t);
+		unsigned int end = t + NUMA_SAMPLING_PINGPONG_MS;
 
 		KUNIT_EXPECT_TRUE(test, numa_sampling_promoted_recently(stamp, t));
-		KUNIT_EXPECT_TRUE(test, numa_sampling_promoted_recently(stamp,
-				t + NUMA_SAMPLING_PINGPONG_MS - bucket));
-		KUNIT_EXPECT_FALSE(test, numa_sampling_promoted_recently(stamp,
-				t + NUMA_SAMPLING_PINGPONG_MS + bucket));
-		KUNIT_EXPECT_FALSE(test, numa_sampling_promoted_recently(stamp,
-				t + period / 2));
+		KUNIT_EXPECT_TRUE(test,
+				  numa_sampling_promoted_recently(stamp, end - bucket));
+		KUNIT_EXPECT_FALSE(test,
+				   numa_sampling_promoted_recently(stamp, end + bucket));
+		KUNIT_EXPECT_FALSE(test,
+				   numa_sampling_promoted_recently(stamp, t + period / 2));
 	}
-	KUNIT_EXPECT_FALSE(test, numa_sampling_promoted_recently(-1 & LAST_CPUPID_MASK,
-								 12345));
+	KUNIT_EXPECT_FALSE(test,
+			   numa_sampling_promoted_recently(-1 & LAST_CPUPID_MASK, 12345));
 }
 
 static struct kunit_case numa_sampling_test_cases[] = {
