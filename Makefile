@@ -28,6 +28,15 @@ export CCACHE_DIR ?= $(HOME)/.ccache
 # The guest: QEMU virt, 2 CPUs, 2 NUMA nodes, one CPU and half the memory
 # each.  GUEST_MEM is the total.  mk/qemu.mk points QEMU at our SPE model.
 QEMU		?= /usr/bin/qemu-system-aarch64
+# The machine (scripts/boot-guest.sh): numa2 (device tree, two nodes) or
+# tiered (UEFI and ACPI, two DRAM nodes and a CPU-less slow node).
+# scripts/boot-guest.sh reads GUEST_TOPOLOGY; setting that instead still
+# works (numa3-memonly, for bench-numa-cost).  A plan's console log and
+# outbox are build/logs/PLAN.log and build/guest-out/PLAN on numa2,
+# PLAN-TOPOLOGY on the others (GUEST_SUFFIX).
+TOPOLOGY	?= numa2
+export GUEST_TOPOLOGY ?= $(TOPOLOGY)
+GUEST_SUFFIX	:= $(if $(filter numa2,$(GUEST_TOPOLOGY)),,-$(GUEST_TOPOLOGY))
 GUEST_MEM	?= 2G
 GUEST_TIMEOUT	?= 1500
 GUEST_APPEND	?=
@@ -35,7 +44,8 @@ GUEST_APPEND	?=
 # Packages every target needs; mk/*.mk add theirs.
 DEPS_HOST	:= gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-source-6.12 \
 		   ccache sparse bc bison flex libssl-dev libelf-dev cpio \
-		   xz-utils rsync python3 qemu-system-arm dpkg-dev git
+		   xz-utils rsync python3 qemu-system-arm dpkg-dev git \
+		   qemu-efi-aarch64
 DEPS_ARM64	:= busybox-static
 
 # Kernel config fragments, merged onto allnoconfig in this order.
@@ -89,7 +99,11 @@ help:
 	@echo '           GUEST_APPEND="extra kernel command line"; with test-guest,'
 	@echo '           GUEST_APPEND="mstests=a,b msrepeat=N" runs only those kselftests'
 	@echo '           GUEST_NUMA_COST=off boots without the memory cost model (qemu/README.md);'
-	@echo '           GUEST_TOPOLOGY=numa3-memonly adds a CPU-less node at distance 30'
+	@echo '           TOPOLOGY=$(TOPOLOGY) (run, shell, test, test-guest, bench): numa2 is the 2-node'
+	@echo '           device-tree guest; tiered boots UEFI and ACPI (SRAT, SLIT, HMAT, SPE in the'
+	@echo '           MADT) with two DRAM nodes and a CPU-less slow node in a lower memory tier;'
+	@echo '           logs: build/logs/PLAN.log on numa2, PLAN-tiered.log on tiered'
+	@echo '           GUEST_TOPOLOGY=numa3-memonly adds a CPU-less node at distance 30 (DT)'
 
 # ---------------------------------------------------------------- packages
 
@@ -134,13 +148,16 @@ run: GUEST_MEM = 4G
 run: kernel initramfs $(QEMU)
 	@$(BOOT) run $(GUEST_TIMEOUT)
 	@echo
-	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/run $(BUILD)/run \
+	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/run$(GUEST_SUFFIX) $(BUILD)/run$(GUEST_SUFFIX) \
 		| grep -E '^\|---|^\| (workload|skewed \| (off|ideal|scan|sample|time|NUMA|PTE|pages|samples|sampling))|^(fixed work|plot:)'
 
 shell: kernel initramfs $(QEMU)
 	@$(BOOT) shell 0
 
 # -------------------------------------------------------------------- test
+# What the test plan's guest left (the host checks of mk/*.mk read it).
+TEST_OUT	:= $(BUILD)/guest-out/test$(GUEST_SUFFIX)
+
 test:
 	@scripts/run-tests.sh
 
@@ -150,8 +167,8 @@ test-guest: kernel initramfs $(QEMU)
 	@rm -f $(RESULTS)/kunit.txt $(RESULTS)/kselftest.txt $(RESULTS)/guest-boot.txt
 	@mkdir -p $(RESULTS)
 	@$(BOOT) test $(GUEST_TIMEOUT); rc=$$?; \
-	$(PYTHON) scripts/parse-guest-log.py $(LOGS)/test.log \
-		$(BUILD)/guest-out/test $(RESULTS) || rc=1; \
+	$(PYTHON) scripts/parse-guest-log.py $(LOGS)/test$(GUEST_SUFFIX).log \
+		$(TEST_OUT) $(RESULTS) || rc=1; \
 	for c in $(GUEST_POSTCHECKS); do $(MAKE) -s $$c || rc=1; done; \
 	exit $$rc
 

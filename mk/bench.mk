@@ -31,13 +31,15 @@ $(BUILD)/guest-bin/numa-workload $(BUILD)/guest-bin/numa-cost: $(DEPS_STAMP)
 bench: kernel initramfs $(QEMU)
 	@rm -f $(RESULTS)/bench-*.txt
 	@for t in $(BENCH_TARGETS); do $(MAKE) -s $$t || exit 1; done
-	@rm -rf $(BUILD)/guest-out/bench
+	@rm -rf $(BUILD)/guest-out/bench$(GUEST_SUFFIX)
 	@GUEST_MEM=4G GUEST_APPEND="msbench.reps=$(BENCH_REPS) msbench.workloads=$(subst $(space),$(comma),$(BENCH_WORKLOADS)) msbench.seconds=$(BENCH_SECONDS) $(BENCH_SYSCTLS)" \
 		QEMU=$(QEMU) scripts/boot-guest.sh $(BUILD) $(KOBJ)/arch/arm64/boot/Image \
 		$(BUILD)/initramfs.cpio.gz bench 7200
-	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/bench $(BUILD)/bench \
-		$(RESULTS)/bench-*.txt
-	@$(PYTHON) scripts/update-results.py bench/RESULTS.md $(BUILD)/bench/results.md \
+	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/bench$(GUEST_SUFFIX) \
+		$(BUILD)/bench$(GUEST_SUFFIX) $(RESULTS)/bench-*.txt
+	@# bench/RESULTS.md holds the numa2 figures; other machines' stay in build/.
+	@[ "$(GUEST_TOPOLOGY)" = numa2 ] || { echo "  (TOPOLOGY=$(GUEST_TOPOLOGY): bench/RESULTS.md not updated)"; exit 0; }; \
+	$(PYTHON) scripts/update-results.py bench/RESULTS.md $(BUILD)/bench/results.md \
 		"$$(cat $(KPRISTINE)/.debian-version)" \
 		"make bench BENCH_REPS=$(BENCH_REPS) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_WORKLOADS='$(BENCH_WORKLOADS)'$(if $(BENCH_REGION_ORDER), BENCH_REGION_ORDER=$(BENCH_REGION_ORDER))"
 

@@ -10,4 +10,4 @@ GUEST_POSTCHECKS += check-spe-perf
 check-spe-perf: $(HOSTBIN)/perf-spe-dump
 	@mkdir -p $(RESULTS)
 	@$(PYTHON) scripts/check-spe-perf.py $(HOSTBIN)/perf-spe-dump \
-		$(BUILD)/guest-out/test/spe_perf $(RESULTS)/check-spe-perf.txt
+		$(TEST_OUT)/spe_perf $(RESULTS)/check-spe-perf.txt

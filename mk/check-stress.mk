@@ -12,5 +12,5 @@ GUEST_POSTCHECKS += check-mem-sampling-stress
 check-mem-sampling-stress: $(HOSTBIN)/perf-spe-dump
 	@mkdir -p $(RESULTS)
 	@$(PYTHON) scripts/check-spe-perf.py $(HOSTBIN)/perf-spe-dump \
-		$(BUILD)/guest-out/test/mem_sampling_stress \
+		$(TEST_OUT)/mem_sampling_stress \
 		$(RESULTS)/check-mem-sampling-stress.txt mem_sampling_stress

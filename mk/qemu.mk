@@ -99,7 +99,7 @@ check-spe-perf-aux:
 	@mkdir -p $(RESULTS)
 	@$(MAKE) -s $(HOSTBIN)/perf-spe-dump
 	@$(PYTHON) scripts/check-spe-perf-aux.py \
-		$(BUILD)/guest-out/test/spe_perf_aux $(HOSTBIN)/perf-spe-dump \
+		$(TEST_OUT)/spe_perf_aux $(HOSTBIN)/perf-spe-dump \
 		$(RESULTS)/check-spe-perf-aux.txt
 
 # ------------------------------------------------------------------- bench
@@ -111,7 +111,7 @@ BENCH_TARGETS += bench-qemu
 bench-qemu: kernel initramfs $(QEMU)
 	@$(BOOT) bench-qemu $(GUEST_TIMEOUT)
 	@mkdir -p $(RESULTS)
-	@grep -h '^spe_bench:' $(BUILD)/guest-out/bench-qemu/spe_bench.txt \
+	@grep -h '^spe_bench:' $(BUILD)/guest-out/bench-qemu$(GUEST_SUFFIX)/spe_bench.txt \
 		| tr -d '\r' | tee $(RESULTS)/bench-qemu.txt | grep -q spe_off_ms=
 	@if [ "$(GUEST_NUMA_COST)" != off ]; then $(MAKE) -s bench-numa-cost; fi
 
@@ -125,7 +125,7 @@ bench-numa-cost: kernel initramfs $(QEMU)
 	@for cost in on off; do \
 		GUEST_TOPOLOGY=numa3-memonly GUEST_NUMA_COST=$$cost \
 			$(BOOT) bench-numa-cost $(GUEST_TIMEOUT) || exit 1; \
-		tr -d '\r' < $(BUILD)/guest-out/bench-numa-cost/numa_cost.txt \
+		tr -d '\r' < $(BUILD)/guest-out/bench-numa-cost-numa3-memonly/numa_cost.txt \
 			> $(RESULTS)/numa-cost-$$cost.txt; \
 	done
 	@$(PYTHON) scripts/numa-cost-table.py $(RESULTS)/numa-cost-on.txt \

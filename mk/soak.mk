@@ -15,9 +15,9 @@ soak: kernel-debug initramfs $(QEMU)
 		GUEST_APPEND="kmemleak=on mssoak.minutes=$(SOAK_MINUTES) $(GUEST_APPEND)" \
 		scripts/boot-guest.sh $(BUILD) $(KOBJ_DEBUG)/arch/arm64/boot/Image \
 		$(BUILD)/initramfs.cpio.gz soak $$(( $(SOAK_MINUTES) * 60 + 1800 )); rc=$$?; \
-	$(PYTHON) scripts/parse-guest-log.py $(LOGS)/soak.log \
-		$(BUILD)/guest-out/soak $(RESULTS)/soak || rc=1; \
-	$(PYTHON) scripts/check-soak.py $(BUILD)/guest-out/soak/soak.txt \
+	$(PYTHON) scripts/parse-guest-log.py $(LOGS)/soak$(GUEST_SUFFIX).log \
+		$(BUILD)/guest-out/soak$(GUEST_SUFFIX) $(RESULTS)/soak || rc=1; \
+	$(PYTHON) scripts/check-soak.py $(BUILD)/guest-out/soak$(GUEST_SUFFIX)/soak.txt \
 		$(RESULTS)/soak/soak.txt || rc=1; \
 	scripts/summarize-results.sh $(RESULTS)/soak || rc=1; exit $$rc
 

@@ -16,8 +16,8 @@ test-debug: kernel-debug initramfs $(QEMU)
 	@QEMU=$(QEMU) GUEST_MEM=$(GUEST_MEM) GUEST_APPEND="kmemleak=on $(GUEST_APPEND)" \
 		scripts/boot-guest.sh $(BUILD) $(KOBJ_DEBUG)/arch/arm64/boot/Image \
 		$(BUILD)/initramfs.cpio.gz test-debug $$(( $(GUEST_TIMEOUT) * 4 )); rc=$$?; \
-	$(PYTHON) scripts/parse-guest-log.py $(LOGS)/test-debug.log \
-		$(BUILD)/guest-out/test-debug $(RESULTS)/debug || rc=1; \
+	$(PYTHON) scripts/parse-guest-log.py $(LOGS)/test-debug$(GUEST_SUFFIX).log \
+		$(BUILD)/guest-out/test-debug$(GUEST_SUFFIX) $(RESULTS)/debug || rc=1; \
 	scripts/summarize-results.sh $(RESULTS)/debug || rc=1; exit $$rc
 
 help-parts::
