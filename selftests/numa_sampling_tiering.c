@@ -272,7 +272,7 @@ static int node0_watermarks(long long *free, long long *min, long long *high)
  */
 TEST_F_TIMEOUT(tiering, rate_limit, 120)
 {
-	long long promoted, refused, limit, free, min, high;
+	long long promoted, refused, limit, free, min, high, candidates;
 	struct ms_counters before;
 	int nr = 2048;
 	double start;
@@ -286,14 +286,18 @@ TEST_F_TIMEOUT(tiering, rate_limit, 120)
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, inject_pages(buf, nr));
 	ASSERT_EQ(0, ms_write(RATE_LIMIT, "1"));
+	/* A window of the limit of its own: earlier tests' are a second old. */
+	ms_sleep_ms(1100);
 	ASSERT_EQ(0, ms_counters_read(&before));
+	candidates = node_stat("pgpromote_candidate");
 	start = ms_now();
 	ASSERT_EQ(0, inject_pages(buf, nr));
 	limit = 256 * ((long long)(ms_now() - start) + 2);
 	promoted = ms_counters_delta(&before, VM_PROMOTED);
 	refused = ms_counters_delta(&before, VM_PROMOTE_REFUSED);
-	ksft_print_msg("rate limit 1 MB/s: %lld promoted, %lld refused in %.2f s\n",
-		       promoted, refused, ms_now() - start);
+	candidates = node_stat("pgpromote_candidate") - candidates;
+	ksft_print_msg("rate limit 1 MB/s: %lld promoted, %lld refused (%lld candidates) in %.2f s\n",
+		       promoted, refused, candidates, ms_now() - start);
 	EXPECT_LT(0, promoted);
 	EXPECT_GE(limit, promoted);
 	EXPECT_EQ(nr, promoted + refused);
@@ -350,11 +354,20 @@ static char *fill_node0(size_t *len)
 }
 
 /*
- * Seed 001's failure: the top tier sits between its watermarks, so every
- * promotion is refused (counted as numa_sampling_promote_lowmem); kswapd,
- * woken by the refusal, can free nothing while demotion is off.  With
- * demotion on it demotes cold top-tier memory to the slow tier and the
- * hot pages are promoted.
+ * Seed 001's failure: the top tier sits between its watermarks (above low,
+ * so allocations do not wake kswapd; below high, so migration refuses to
+ * promote), and promotion fails for as long as that lasts.  Upstream
+ * wakes kswapd on the refusal, which in tiering mode demotes cold
+ * top-tier memory to the slow tier until the promotion watermark is met:
+ * the hot pages are refused first (numa_sampling_promote_lowmem), then
+ * promoted.  How much kswapd demoted is logged, not checked: pages freed
+ * elsewhere on node 0 meanwhile make room as well.
+ *
+ * Not tested, because it would last the rest of the boot: with demotion
+ * off, kswapd woken by refusals reclaims nothing, and after 16 such runs
+ * (MAX_RECLAIM_RETRIES) it gives node 0 up; turning demotion on does not
+ * wake it again, and promotion stays refused until a direct reclaim on
+ * node 0 succeeds (Documentation/mm/numa-sampling.rst).
  */
 TEST_F_TIMEOUT(tiering, top_tier_watermark, 180)
 {
@@ -365,6 +378,7 @@ TEST_F_TIMEOUT(tiering, top_tier_watermark, 180)
 	size_t len;
 	int nr = 16;
 
+	ASSERT_EQ(0, ms_write(DEMOTION, "1"));
 	buf = alloc_on_node(nr, self->slow);
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, inject_pages(buf, nr));
@@ -372,22 +386,16 @@ TEST_F_TIMEOUT(tiering, top_tier_watermark, 180)
 	if (!fill)
 		SKIP(return, "could not bring node 0 between its watermarks");
 	ASSERT_EQ(0, ms_counters_read(&before));
-	ASSERT_EQ(0, inject_pages(buf, nr));
-	EXPECT_EQ(nr, ms_pages_on_node(buf, nr, self->slow));
-	EXPECT_EQ(0, ms_counters_delta(&before, VM_PROMOTED));
-	EXPECT_EQ(nr, ms_counters_delta(&before, VM_PROMOTE_LOWMEM));
-
-	ASSERT_EQ(0, ms_write(DEMOTION, "1"));
 	deadline = ms_now() + 60;
 	while (ms_pages_on_node(buf, nr, 0) < nr && ms_now() < deadline) {
 		ASSERT_EQ(0, inject_pages(buf, nr));
-		ms_sleep_ms(200);
+		ms_sleep_ms(100);
 	}
 	ksft_print_msg(WATERMARK_REPORT, ms_pages_on_node(buf, nr, 0), nr,
 		       node_stat("pgdemote_kswapd") - demoted,
 		       ms_counters_delta(&before, VM_PROMOTE_LOWMEM));
 	EXPECT_EQ(nr, ms_pages_on_node(buf, nr, 0));
-	EXPECT_LT(0, node_stat("pgdemote_kswapd") - demoted);
+	EXPECT_LE(1, ms_counters_delta(&before, VM_PROMOTE_LOWMEM));
 	munmap(fill, len);
 	munmap(buf, nr * page_size);
 }
