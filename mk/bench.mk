@@ -4,7 +4,8 @@
 GUEST_BINS += $(BUILD)/guest-bin/numa-workload
 DEPS_HOST += gnuplot-nox
 BENCH_REPS ?= 3
-BENCH_WORKLOADS ?= uniform skewed shared thp
+# The tiered machine's workload is tiered (memory on its slow tier).
+BENCH_WORKLOADS ?= $(if $(filter tiered,$(GUEST_TOPOLOGY)),tiered,uniform skewed shared thp)
 BENCH_SECONDS ?= 30
 # Empty: the kernel's default region order (see the admin guide).
 BENCH_REGION_ORDER ?=
@@ -30,20 +31,24 @@ $(BUILD)/guest-bin/numa-workload $(BUILD)/guest-bin/numa-cost: $(DEPS_STAMP)
 .PHONY: bench
 bench: kernel initramfs $(QEMU)
 	@rm -f $(RESULTS)/bench-*.txt
-	@for t in $(BENCH_TARGETS); do $(MAKE) -s $$t || exit 1; done
+	@# The decoder and QEMU figures belong to the numa2 report.
+	@[ "$(GUEST_TOPOLOGY)" != numa2 ] || \
+		for t in $(BENCH_TARGETS); do $(MAKE) -s $$t || exit 1; done
 	@rm -rf $(BUILD)/guest-out/bench$(GUEST_SUFFIX)
 	@GUEST_MEM=4G GUEST_APPEND="msbench.reps=$(BENCH_REPS) msbench.workloads=$(subst $(space),$(comma),$(BENCH_WORKLOADS)) msbench.seconds=$(BENCH_SECONDS) $(BENCH_SYSCTLS)" \
 		QEMU=$(QEMU) scripts/boot-guest.sh $(BUILD) $(KOBJ)/arch/arm64/boot/Image \
 		$(BUILD)/initramfs.cpio.gz bench 7200
 	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/bench$(GUEST_SUFFIX) \
 		$(BUILD)/bench$(GUEST_SUFFIX) $(RESULTS)/bench-*.txt
-	@# bench/RESULTS.md holds the numa2 figures; other machines' stay in build/.
-	@[ "$(GUEST_TOPOLOGY)" = numa2 ] || { echo "  (TOPOLOGY=$(GUEST_TOPOLOGY): bench/RESULTS.md not updated)"; exit 0; }; \
-	$(PYTHON) scripts/update-results.py bench/RESULTS.md $(BUILD)/bench/results.md \
+	@# Each machine has its own generated part of bench/RESULTS.md.
+	@$(PYTHON) scripts/update-results.py bench/RESULTS.md $(BUILD)/bench$(GUEST_SUFFIX)/results.md \
 		"$$(cat $(KPRISTINE)/.debian-version)" \
-		"make bench BENCH_REPS=$(BENCH_REPS) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_WORKLOADS='$(BENCH_WORKLOADS)'$(if $(BENCH_REGION_ORDER), BENCH_REGION_ORDER=$(BENCH_REGION_ORDER))"
+		"make bench$(if $(GUEST_SUFFIX), TOPOLOGY=$(GUEST_TOPOLOGY)) BENCH_REPS=$(BENCH_REPS) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_WORKLOADS='$(BENCH_WORKLOADS)'$(if $(BENCH_REGION_ORDER), BENCH_REGION_ORDER=$(BENCH_REGION_ORDER))" \
+		$(GUEST_TOPOLOGY)
 
 help-parts::
 	@echo '  bench          all workloads, scan vs sample mode against off and ideal placement,'
 	@echo '                 BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
 	@echo '                 (BENCH_WORKLOADS="$(BENCH_WORKLOADS)", BENCH_REGION_ORDER=N sets kernel.numa_balancing_mem_sampling_region_order)'
+	@echo '                 TOPOLOGY=tiered: the tiered workload, upstream tiering (hint faults) vs tiering'
+	@echo '                 from samples, written to its own part of bench/RESULTS.md'

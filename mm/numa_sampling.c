@@ -471,25 +471,89 @@ static bool numa_sampling_folio_suitable(struct vm_area_struct *vma,
 
 /*
  * Memory tiering (kernel.numa_balancing 2 or 3): a slow-tier folio moves
- * up by hotness, decided as upstream decides it for a hint fault.
- * should_numa_migrate_memory() calls the folio hot when the time since
- * its access time is under the hot threshold (numa_hint_fault_latency(),
- * which sets the access time to now), then applies the promotion rate
- * limit.  Upstream's scan sets the access time and the hint fault
- * measures it; here each sample of the folio sets it and the next one
- * measures it, so a folio is hot when it is sampled twice within the
- * threshold.  A folio never sampled, or just moved between tiers
- * (folio_migrate_flags() resets the field), has no access time, and what
- * the field holds would read as a random one: its first sample only
- * starts the clock.
+ * up by hotness.  Upstream's scan sets a slow-tier folio's access time
+ * (kept in last_cpupid) and the hint fault measures the time since: under
+ * the hot threshold, the folio is hot.  Here every sample sets the access
+ * time of the folio sampled, and a sample is hot when the block of
+ * 2^region_order pages around it (the folio itself if that order is 0 or
+ * the folio is large) was sampled within the threshold: a sample is one
+ * access in thousands, and two samples of one small page within a second
+ * need a page thousands of times hotter than two samples of its
+ * neighbourhood.  A folio never sampled, or just moved between tiers
+ * (folio_migrate_flags() resets the field), has no access time.
  */
-static bool numa_sampling_promote_clock_started(struct folio *folio)
+enum numa_sampling_heat {
+	NUMA_SAMPLING_HEAT_FIRST,	/* no access time in the block */
+	NUMA_SAMPLING_HEAT_COLD,	/* the latest older than the threshold */
+	NUMA_SAMPLING_HEAT_HOT,
+};
+
+/*
+ * Milliseconds from the time in @cpupid (a slow-tier folio's access time,
+ * or a promotion time) to @now, modulo the field's span; UINT_MAX if
+ * @cpupid holds no time.
+ */
+static unsigned int numa_sampling_age(int cpupid, unsigned int now)
 {
-	if (folio_last_cpupid(folio) != (-1 & LAST_CPUPID_MASK))
-		return true;
-	folio_xchg_access_time(folio, jiffies_to_msecs(jiffies));
-	count_vm_numa_event(NUMA_SAMPLING_PROMOTE_FIRST);
-	return false;
+	if (cpupid == (-1 & LAST_CPUPID_MASK))
+		return UINT_MAX;
+	return (now - (cpupid << PAGE_ACCESS_TIME_BUCKETS)) & PAGE_ACCESS_TIME_MASK;
+}
+
+/* Upstream's hot threshold, as adjusted to the promotion rate limit. */
+static unsigned int numa_sampling_hot_threshold(void)
+{
+	unsigned int th = READ_ONCE(NODE_DATA(numa_node_id())->nbp_threshold);
+
+	return th ?: READ_ONCE(sysctl_numa_balancing_hot_threshold);
+}
+
+static enum numa_sampling_heat numa_sampling_folio_heat(struct folio *folio,
+							unsigned int now,
+							unsigned int th)
+{
+	unsigned int age = numa_sampling_age(folio_last_cpupid(folio), now);
+
+	if (age == UINT_MAX)
+		return NUMA_SAMPLING_HEAT_FIRST;
+	return age < th ? NUMA_SAMPLING_HEAT_HOT : NUMA_SAMPLING_HEAT_COLD;
+}
+
+/*
+ * The heat of the block around the sampled small folio at @addr, mapped
+ * by @pte (its table lock held): the hottest of the slow-tier small folios
+ * mapped in it.
+ */
+static enum numa_sampling_heat
+numa_sampling_block_heat(struct vm_area_struct *vma, pte_t *pte,
+			 unsigned long addr, struct folio *sampled,
+			 unsigned int now, unsigned int th)
+{
+	unsigned int order = READ_ONCE(numa_sampling_state.region_order);
+	unsigned long block = PAGE_SIZE << order, start, end, a;
+	enum numa_sampling_heat heat;
+
+	heat = numa_sampling_folio_heat(sampled, now, th);
+	if (!order || heat == NUMA_SAMPLING_HEAT_HOT)
+		return heat;
+	start = max(ALIGN_DOWN(addr, block), vma->vm_start);
+	end = min(ALIGN_DOWN(addr, block) + block, vma->vm_end);
+	pte -= (addr - start) >> PAGE_SHIFT;
+	for (a = start; a < end; a += PAGE_SIZE, pte++) {
+		pte_t ptent = ptep_get(pte);
+		struct folio *folio;
+
+		if (a == addr || !pte_present(ptent) || pte_protnone(ptent))
+			continue;
+		folio = vm_normal_folio(vma, a, ptent);
+		if (!folio || folio_test_large(folio) ||
+		    !folio_use_access_time(folio))
+			continue;
+		heat = max(heat, numa_sampling_folio_heat(folio, now, th));
+		if (heat == NUMA_SAMPLING_HEAT_HOT)
+			break;
+	}
+	return heat;
 }
 
 /* The top-tier last_cpupid of a folio promoted at @now (ms). */
@@ -500,17 +564,11 @@ static int numa_sampling_promotion_stamp(unsigned int now)
 
 /*
  * Was the folio whose top-tier last_cpupid is @cpupid promoted less than
- * NUMA_SAMPLING_PINGPONG_MS before @now?  The field holds the low bits of
- * the time: it is read modulo PAGE_ACCESS_TIME_MASK + 1.
+ * NUMA_SAMPLING_PINGPONG_MS before @now?
  */
 static bool numa_sampling_promoted_recently(int cpupid, unsigned int now)
 {
-	unsigned int promoted = cpupid << PAGE_ACCESS_TIME_BUCKETS;
-
-	if (cpupid == (-1 & LAST_CPUPID_MASK))
-		return false;
-	return ((now - promoted) & PAGE_ACCESS_TIME_MASK) <
-	       NUMA_SAMPLING_PINGPONG_MS;
+	return numa_sampling_age(cpupid, now) < NUMA_SAMPLING_PINGPONG_MS;
 }
 
 /**
@@ -582,12 +640,43 @@ struct numa_sampling_batch {
 };
 
 /*
+ * Is the sample of slow-tier @decision->folio hot?  The sample becomes
+ * the folio's access time either way.  @pte maps it, or is NULL for a
+ * PMD-mapped THP.  Page table lock held.
+ */
+static bool numa_sampling_promote_hot(struct vm_area_struct *vma, pte_t *pte,
+				      struct numa_sampling_decision *decision)
+{
+	unsigned int now = jiffies_to_msecs(jiffies);
+	unsigned int th = numa_sampling_hot_threshold();
+	struct folio *folio = decision->folio;
+	enum numa_sampling_heat heat;
+
+	if (pte && !folio_test_large(folio))
+		heat = numa_sampling_block_heat(vma, pte, decision->addr, folio,
+						now, th);
+	else
+		heat = numa_sampling_folio_heat(folio, now, th);
+	folio_xchg_access_time(folio, now);
+	if (heat == NUMA_SAMPLING_HEAT_HOT)
+		return true;
+	if (heat == NUMA_SAMPLING_HEAT_FIRST) {
+		count_vm_numa_event(NUMA_SAMPLING_PROMOTE_FIRST);
+		/* Slow-tier memory not seen yet: worth sampling faster. */
+		this_cpu_inc(numa_sampling_window.misplaced);
+	} else {
+		count_vm_numa_event(NUMA_SAMPLING_PROMOTE_COLD);
+	}
+	return false;
+}
+
+/*
  * What do_numa_page() does for a hint fault under the page table lock,
  * for a sample: gather the fault flags, apply the policy and, for a
  * misplaced folio, isolate it.  @ptl is held.
  */
-static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
-				 bool writable,
+static void numa_sampling_decide(struct vm_area_struct *vma, pte_t *pte,
+				 spinlock_t *ptl, bool writable,
 				 struct numa_sampling_decision *decision)
 {
 	struct folio *folio = decision->folio;
@@ -622,13 +711,17 @@ static void numa_sampling_decide(struct vm_area_struct *vma, spinlock_t *ptl,
 	}
 
 	decision->promote = folio_use_access_time(folio);
-	if (decision->promote && !numa_sampling_promote_clock_started(folio)) {
+	if (decision->promote && !numa_sampling_promote_hot(vma, pte, decision)) {
 		decision->target_nid = NUMA_NO_NODE;
 		return;
 	}
+	/*
+	 * A hot slow-tier folio: its access time is now, so what
+	 * should_numa_migrate_memory() still asks is the rate limit.
+	 */
 	decision->target_nid = mpol_misplaced(folio, &vmf, decision->addr);
 	if (decision->target_nid == NUMA_NO_NODE) {
-		/* Not hot, the rate limit, or a memory policy. */
+		/* The promotion rate limit, or a memory policy. */
 		if (decision->promote)
 			count_vm_numa_event(NUMA_SAMPLING_PROMOTE_REFUSED);
 		return;
@@ -705,6 +798,30 @@ static bool numa_sampling_neighbour_misplaced(struct vm_area_struct *vma,
 }
 
 /*
+ * Should the slow-tier page at @addr, in the hot block of a promoted
+ * sample, go up with it?  A small folio on the sampled folio's node that
+ * the policy, asked as if it had been sampled now, sends to the same node
+ * (so the rate limit counts it).  @ptl is held.
+ */
+static bool numa_sampling_neighbour_promotable(struct vm_area_struct *vma,
+					       spinlock_t *ptl, unsigned long addr,
+					       struct folio *folio,
+					       const struct numa_sampling_decision *decision)
+{
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = addr,
+		.ptl = ptl,
+	};
+
+	if (!numa_sampling_folio_suitable(vma, folio) || folio_test_large(folio) ||
+	    folio_nid(folio) != decision->nid)
+		return false;
+	folio_xchg_access_time(folio, jiffies_to_msecs(jiffies));
+	return mpol_misplaced(folio, &vmf, addr) == decision->target_nid;
+}
+
+/*
  * Isolate the misplaced neighbours of the sampled page in its aligned
  * block of 2^region_order pages (within the VMA), to
  * migrate with it.  A sample is one access in thousands: memory next to
@@ -723,8 +840,8 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 
 	if (!order || decision->target_nid == NUMA_NO_NODE || decision->order)
 		return 0;
-	/* Tiering promotes by hotness, page by page: no neighbours there. */
-	if (decision->promote ||
+	/* Tiering only: top-tier memory is only promoted to. */
+	if (!decision->promote &&
 	    !(sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL))
 		return 0;
 	/* Aligned, and no larger than a PMD: all in the table of @pte. */
@@ -740,7 +857,10 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 		    pte_protnone(ptent))
 			continue;
 		folio = vm_normal_folio(vma, addr, ptent);
-		if (!numa_sampling_neighbour_misplaced(vma, ptl, addr, folio,
+		if (decision->promote ?
+		    !numa_sampling_neighbour_promotable(vma, ptl, addr, folio,
+							decision) :
+		    !numa_sampling_neighbour_misplaced(vma, ptl, addr, folio,
 						       decision))
 			continue;
 		if (migrate_misplaced_folio_prepare(folio, vma,
@@ -774,6 +894,8 @@ static void numa_sampling_migrate_around(struct numa_sampling_decision *decision
 		}
 		count_vm_numa_event(NUMA_SAMPLING_PAGES_MIGRATED);
 		count_vm_numa_event(NUMA_SAMPLING_PAGES_MIGRATED_AROUND);
+		if (decision->promote)
+			count_vm_numa_event(NUMA_SAMPLING_PAGES_PROMOTED);
 	}
 }
 
@@ -871,7 +993,7 @@ static void numa_sampling_pmd(struct vm_area_struct *vma, pmd_t *pmd,
 	}
 	decision->addr = haddr;
 	decision->pmd_mapped = true;
-	numa_sampling_decide(vma, ptl, pmd_write(pmdval), decision);
+	numa_sampling_decide(vma, NULL, ptl, pmd_write(pmdval), decision);
 	spin_unlock(ptl);
 	numa_sampling_keep_decision(batch, 0);
 }
@@ -935,7 +1057,7 @@ static void numa_sampling_pte(struct vm_area_struct *vma, pmd_t *pmd,
 	ptent = ptep_get(pte);
 	skip = numa_sampling_check_pte(vma, ptent, entry, decision);
 	if (!skip) {
-		numa_sampling_decide(vma, ptl, pte_write(ptent), decision);
+		numa_sampling_decide(vma, pte, ptl, pte_write(ptent), decision);
 		around = numa_sampling_gather_around(vma, pte, ptl, decision);
 	}
 	pte_unmap_unlock(pte, ptl);

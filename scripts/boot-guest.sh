@@ -19,9 +19,10 @@
 #                    EFI stub, and the kernel sees ACPI only (acpi=on):
 #                    MADT with the SPE interrupt, SRAT, SLIT and HMAT
 #                    (hmat=on).  Nodes 0 and 1 are DRAM with one CPU each,
-#                    node 2 the CPU-less slow tier, the memory split as for
-#                    numa3-memonly: the top tier holds the kernel and every
-#                    test's working set, the slow tier a quarter.
+#                    node 2 the CPU-less slow tier.  A quarter of the
+#                    memory for each DRAM node, half for the slow node: as
+#                    with CXL expanders, the slow tier is the larger, and
+#                    a workload can outgrow the top tier and still fit.
 #                    SLIT: 0-1 20, 0-2 and 1-2 30 (the cost model's factors:
 #                    remote DRAM 2x, slow memory 3x).  HMAT, from either
 #                    CPU node: local DRAM 100 ns and 20 GB/s, the other
@@ -106,7 +107,7 @@ tiered)
 		die "UEFI firmware $firmware missing: install qemu-efi-aarch64 (make deps)"
 	machine+=,acpi=on,hmat=on
 	boot=(-bios "$firmware")
-	near=$(( mib * 3 / 8 ))
+	near=$(( mib / 4 ))
 	numa=(-object memory-backend-ram,id=mem0,size=${near}M
 	      -object memory-backend-ram,id=mem1,size=${near}M
 	      -object memory-backend-ram,id=mem2,size=$(( mib - 2 * near ))M

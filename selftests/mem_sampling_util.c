@@ -173,6 +173,7 @@ const char * const ms_counter_names[VM_NR_COUNTERS] = {
 	[VM_AROUND]		= "numa_sampling_pages_migrated_around",
 	[VM_PROMOTED]		= "numa_sampling_pages_promoted",
 	[VM_PROMOTE_FIRST]	= "numa_sampling_promote_first",
+	[VM_PROMOTE_COLD]	= "numa_sampling_promote_cold",
 	[VM_PROMOTE_REFUSED]	= "numa_sampling_promote_refused",
 	[VM_PROMOTE_LOWMEM]	= "numa_sampling_promote_lowmem",
 	[VM_PINGPONG]		= "pgdemote_pingpong",

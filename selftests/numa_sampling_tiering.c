@@ -3,8 +3,9 @@
  * Memory tiering from access samples (kernel.numa_balancing=2 with
  * kernel.numa_balancing_mem_sampling=1), on a machine whose firmware puts
  * a CPU-less node in a lower memory tier (make test TOPOLOGY=tiered):
- * a slow-tier page is promoted when it is sampled twice within the hot
- * threshold, and no other; a THP is promoted whole; upstream's promotion
+ * a slow-tier page is promoted when it (or with region_order, its block)
+ * is sampled twice within the hot threshold, and no other, the block's
+ * pages with it; a THP is promoted whole; upstream's promotion
  * rate limit holds; a top tier below its high watermark refuses and, once
  * demotion is on, kswapd makes room and promotion goes on; a page moved
  * back down soon after its promotion counts as ping-pong.  Fed by the
@@ -193,6 +194,50 @@ TEST_F(tiering, promote_exact)
 					      VM_QUEUED, 1LL,
 					      VM_SKIP_FOLIO, 1LL, -1));
 	munmap(buf, 8 * page_size);
+}
+
+/*
+ * With kernel.numa_balancing_mem_sampling_region_order=4 a sample is hot
+ * when its 64 KiB block was sampled within the threshold, and the block's
+ * slow-tier pages go up with it: a sample of page 0 starts the block's
+ * clock, a sample of page 5 promotes all 16 pages; a first sample of the
+ * next block promotes nothing.
+ */
+TEST_F(tiering, promote_block)
+{
+	struct ms_counters before;
+	char *raw, *buf;
+
+	raw = mmap(NULL, 48 * page_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, raw);
+	buf = (char *)(((unsigned long)raw + 16 * page_size - 1) &
+		       ~(16 * page_size - 1));
+	ASSERT_EQ(0, madvise(buf, 32 * page_size, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, set_task_policy(MPOL_BIND, self->slow));
+	memset(buf, 1, 32 * page_size);
+	ASSERT_EQ(0, set_task_policy(MPOL_DEFAULT, 0));
+	ASSERT_EQ(32, ms_pages_on_node(buf, 32, self->slow));
+	ASSERT_EQ(0, ms_write(MS_REGION_SYSCTL, "4"));
+
+	ASSERT_EQ(0, ms_counters_read(&before));
+	ASSERT_EQ(0, inject_pages(buf, 1));
+	ASSERT_EQ(0, inject_pages(buf + 5 * page_size, 1));
+	EXPECT_EQ(16, ms_pages_on_node(buf, 16, 0));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 2LL,
+					      VM_QUEUED, 2LL, VM_USED, 2LL,
+					      VM_PROMOTE_FIRST, 1LL,
+					      VM_MIGRATED, 16LL, VM_AROUND, 15LL,
+					      VM_PROMOTED, 16LL, -1));
+
+	/* The next block: its first sample starts its clock, no more. */
+	ASSERT_EQ(0, ms_counters_read(&before));
+	ASSERT_EQ(0, inject_pages(buf + 20 * page_size, 1));
+	EXPECT_EQ(16, ms_pages_on_node(buf + 16 * page_size, 16, self->slow));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
+					      VM_QUEUED, 1LL, VM_USED, 1LL,
+					      VM_PROMOTE_FIRST, 1LL, -1));
+	munmap(raw, 48 * page_size);
 }
 
 /* A THP on the slow node is promoted whole on its second sample. */
