@@ -149,7 +149,7 @@ run: kernel initramfs $(QEMU)
 	@$(BOOT) run $(GUEST_TIMEOUT)
 	@echo
 	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/run$(GUEST_SUFFIX) $(BUILD)/run$(GUEST_SUFFIX) \
-		| grep -E '^\|---|^\| (workload|skewed \| (off|ideal|scan|sample|time|NUMA|PTE|pages|samples|sampling))|^(fixed work|plot:)'
+		| grep -E '^\|---|^\| (workload|(skewed|tiered) \| (off|ideal|scan|sample|time|NUMA|PTE|pages|samples|sampling|promotions|ping))|^(fixed work|plot:)'
 
 shell: kernel initramfs $(QEMU)
 	@$(BOOT) shell 0
