@@ -74,14 +74,15 @@ help-parts::
 	@true
 
 .PHONY: help help-parts deps kernel kernel-tree kernel-config initramfs selftests run \
-	shell test test-host test-guest check patches clean distclean
+	shell test test-host test-guest test-guest-tiered check patches clean distclean
 
 help:
 	@echo 'mem_sampling: Linux 6.12 NUMA balancing from hardware access samples'
 	@echo
 	@echo 'Main jobs (each installs and builds what it needs):'
 	@echo '  run            boot the 2-node guest and run the demo, print a report'
-	@echo '  test           host tests, KUnit at guest boot, kselftests in the guest'
+	@echo '  test           host tests, KUnit at guest boot, kselftests in the guest (numa2,'
+	@echo '                 then the machine-dependent ones on the tiered machine)'
 	@echo '  check          checkpatch --strict, sparse and W=1 on our code'
 	@echo '  shell          boot the same guest to an interactive shell'
 	@echo
@@ -89,6 +90,7 @@ help:
 	@echo '  deps           install the Debian packages the targets need (apt-get)'
 	@echo '  kernel         patched arm64 Image in build/kernel-arm64 (incremental)'
 	@echo '  test-guest     boot once and run the kselftests only (no host tests)'
+	@echo '  test-guest-tiered  the same on the tiered machine, machine-dependent kselftests only'
 	@echo '  initramfs      busybox, our static test programs and the guest init'
 	@echo '  patches        export the change as a git am series in build/patches'
 	@echo '  clean          remove build outputs but keep unpacked sources'
@@ -171,6 +173,22 @@ test-guest: kernel initramfs $(QEMU)
 		$(TEST_OUT) $(RESULTS) || rc=1; \
 	for c in $(GUEST_POSTCHECKS); do $(MAKE) -s $$c || rc=1; done; \
 	exit $$rc
+
+# make test boots the tiered machine too, for the tests that depend on how
+# the machine is described (ACPI): the SPE driver and perf sharing, the
+# NUMA tests and tiering.  Its result files are RESULTS/*-tiered.txt.
+TIERED_TESTS	:= numa_topology spe_driver spe_perf spe_perf_aux spe_perf_hotplug \
+		   numa_sampling_migrate numa_sampling_modes numa_sampling_tiering
+
+test-guest-tiered:
+	@rm -rf $(RESULTS)/tiered; rm -f $(RESULTS)/*-tiered.txt
+	@$(MAKE) -s test-guest TOPOLOGY=tiered GUEST_TOPOLOGY=tiered \
+		RESULTS=$(RESULTS)/tiered \
+		GUEST_APPEND="mstests=$(subst $(space),$(comma),$(TIERED_TESTS)) $(GUEST_APPEND)" \
+		GUEST_POSTCHECKS="check-spe-perf check-spe-perf-aux"; rc=$$?; \
+	for f in $(RESULTS)/tiered/*.txt; do \
+		[ -e "$$f" ] && mv "$$f" "$(RESULTS)/$$(basename "$$f" .txt)-tiered.txt"; \
+	done; exit $$rc
 
 # ------------------------------------------------------------------- check
 check: kernel-config

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make test: host tests, then one guest boot (KUnit at boot, kselftests,
-# host checks of what the guest wrote), then one summary.  Every step runs
+# make test: host tests, then a guest boot (KUnit at boot, kselftests,
+# host checks of what the guest wrote) on the numa2 machine and one with
+# the machine-dependent kselftests on the tiered machine, then one summary.  Every step runs
 # even when an earlier one failed, so one run shows every failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,7 @@ for t in $(make -s print-HOST_TESTS); do
 	step "$t" make -s "$t"
 done
 step guest-boot make -s test-guest
+step guest-boot-tiered make -s test-guest-tiered
 
 scripts/summarize-results.sh "$results"
 rc=$?
