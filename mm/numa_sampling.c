@@ -773,40 +773,18 @@ static bool numa_sampling_neighbour_last_access(struct folio *folio, int nid)
 }
 
 /*
- * Should the page at @addr, next to a misplaced sample, go with it?  Only
- * a small folio on the sampled folio's node, last accessed from where it
- * would go, that the policy would send to the same node had it been
- * sampled itself; a large folio waits for its own sample.  @ptl is held.
+ * Should the page at @addr, next to a sample whose folio is isolated to
+ * move, go with it?  Only a small folio on the sampled folio's node (a
+ * large folio waits for its own sample) that the policy would send to the
+ * same node had it been sampled itself.  For NUMA placement its last
+ * recorded access must also be from where it would go; a promotion's
+ * block is hot, and the neighbour is asked as if sampled now (its access
+ * time set), so that the rate limit counts it.  @ptl is held.
  */
-static bool numa_sampling_neighbour_misplaced(struct vm_area_struct *vma,
-					      spinlock_t *ptl, unsigned long addr,
-					      struct folio *folio,
-					      const struct numa_sampling_decision *decision)
-{
-	struct vm_fault vmf = {
-		.vma = vma,
-		.address = addr,
-		.ptl = ptl,
-	};
-
-	if (!numa_sampling_folio_suitable(vma, folio) || folio_test_large(folio))
-		return false;
-	if (folio_nid(folio) != decision->nid ||
-	    !numa_sampling_neighbour_last_access(folio, decision->target_nid))
-		return false;
-	return mpol_misplaced(folio, &vmf, addr) == decision->target_nid;
-}
-
-/*
- * Should the slow-tier page at @addr, in the hot block of a promoted
- * sample, go up with it?  A small folio on the sampled folio's node that
- * the policy, asked as if it had been sampled now, sends to the same node
- * (so the rate limit counts it).  @ptl is held.
- */
-static bool numa_sampling_neighbour_promotable(struct vm_area_struct *vma,
-					       spinlock_t *ptl, unsigned long addr,
-					       struct folio *folio,
-					       const struct numa_sampling_decision *decision)
+static bool numa_sampling_neighbour_goes(struct vm_area_struct *vma,
+					 spinlock_t *ptl, unsigned long addr,
+					 struct folio *folio,
+					 const struct numa_sampling_decision *decision)
 {
 	struct vm_fault vmf = {
 		.vma = vma,
@@ -817,7 +795,10 @@ static bool numa_sampling_neighbour_promotable(struct vm_area_struct *vma,
 	if (!numa_sampling_folio_suitable(vma, folio) || folio_test_large(folio) ||
 	    folio_nid(folio) != decision->nid)
 		return false;
-	folio_xchg_access_time(folio, jiffies_to_msecs(jiffies));
+	if (decision->promote)
+		folio_xchg_access_time(folio, jiffies_to_msecs(jiffies));
+	else if (!numa_sampling_neighbour_last_access(folio, decision->target_nid))
+		return false;
 	return mpol_misplaced(folio, &vmf, addr) == decision->target_nid;
 }
 
@@ -857,11 +838,8 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 		    pte_protnone(ptent))
 			continue;
 		folio = vm_normal_folio(vma, addr, ptent);
-		if (decision->promote ?
-		    !numa_sampling_neighbour_promotable(vma, ptl, addr, folio,
-							decision) :
-		    !numa_sampling_neighbour_misplaced(vma, ptl, addr, folio,
-						       decision))
+		if (!numa_sampling_neighbour_goes(vma, ptl, addr, folio,
+						  decision))
 			continue;
 		if (migrate_misplaced_folio_prepare(folio, vma,
 						    decision->target_nid))

@@ -18,7 +18,6 @@
 #include "../kselftest_harness.h"
 #include "numa_sampling_util.h"
 
-#define HPAGE_SIZE	(2UL << 20)
 #define KPF_THP		22
 
 TEST_F(numa_sampling, sysctl_values)
@@ -236,20 +235,11 @@ TEST_F(numa_sampling, thp)
 	struct ms_counters before;
 	char *raw, *buf;
 
-	raw = mmap(NULL, 2 * HPAGE_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, raw);
-	buf = (char *)(((unsigned long)raw + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1));
-	if (madvise(buf, HPAGE_SIZE, MADV_HUGEPAGE) ||
-	    set_task_policy(MPOL_BIND, 1)) {
-		munmap(raw, 2 * HPAGE_SIZE);
-		SKIP(return, "madvise(MADV_HUGEPAGE)");
-	}
-	memset(buf, 7, HPAGE_SIZE);
-	set_task_policy(MPOL_DEFAULT, 0);
+	buf = alloc_thp_on_node(1, &raw);
+	if (!buf)
+		SKIP(return, "no huge page on node 1 to start with");
 	pfn = ms_pfn_of(buf);
-	if (!(page_flags_of(pfn) & (1ULL << KPF_THP)) ||
-	    ms_pages_on_node(buf, nr, 1) != nr) {
+	if (!(page_flags_of(pfn) & (1ULL << KPF_THP))) {
 		munmap(raw, 2 * HPAGE_SIZE);
 		SKIP(return, "no huge page on node 1 to start with");
 	}

@@ -350,15 +350,10 @@ TEST_F_TIMEOUT(numa_sampling, task_placement, 120)
  */
 TEST_F_TIMEOUT(numa_sampling, spe_end_to_end, 300)
 {
-	char provider[64] = "";
+	const char *why = numa_sampling_use_hardware();
 
-	ASSERT_EQ(0, ms_write(MS_SYSCTL, "0"));
-	ASSERT_EQ(0, ms_write(MS_ACTIVE, "0"));
-	ms_read(MS_SYSFS "provider", provider, sizeof(provider));
-	if (!provider[0] || !strcmp(provider, "test") ||
-	    !strcmp(provider, "none") || ms_write(MS_SYSCTL, "1"))
-		SKIP(return, "no hardware provider (%s)",
-		     provider[0] ? provider : "none");
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, numab_fast_scan());
 	EXPECT_EQ(0, in_child(spe_child));
 }

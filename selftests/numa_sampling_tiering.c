@@ -24,7 +24,6 @@
 #define HOT_THRESHOLD	NUMAB_DEBUGFS "hot_threshold_ms"
 #define DEMOTION	"/sys/kernel/mm/numa/demotion_enabled"
 #define STAT_REFRESH	"/proc/sys/vm/stat_refresh"
-#define HPAGE_SIZE	(2UL << 20)
 /* What the watermark and SPE tests measured, for the log. */
 #define WATERMARK_REPORT \
 	"with demotion: %d/%d promoted, %lld pages demoted by kswapd, %lld refusals for memory\n"
@@ -197,6 +196,37 @@ TEST_F(tiering, promote_exact)
 }
 
 /*
+ * kernel.numa_balancing=3 (tiering and NUMA placement): slow-tier pages
+ * are promoted the same way, and a sample of top-tier memory local to the
+ * task is placement's business (local, nothing moves).
+ */
+TEST_F(tiering, promote_mode3)
+{
+	struct ms_counters before;
+	char *buf, *top;
+
+	ASSERT_EQ(0, ms_write(NUMAB_SYSCTL, "3"));
+	buf = alloc_on_node(2, self->slow);
+	top = alloc_on_node(1, 0);
+	ASSERT_NE(NULL, buf);
+	ASSERT_NE(NULL, top);
+	ASSERT_EQ(0, ms_counters_read(&before));
+	ASSERT_EQ(0, inject_pages(buf, 2));
+	ASSERT_EQ(0, inject_pages(buf, 2));
+	ASSERT_EQ(0, inject_pages(top, 1));
+	EXPECT_EQ(2, ms_pages_on_node(buf, 2, 0));
+	EXPECT_EQ(0, ms_node_of(0, top));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 5LL,
+					      VM_QUEUED, 5LL, VM_USED, 5LL,
+					      VM_LOCAL, 1LL,
+					      VM_PROMOTE_FIRST, 2LL,
+					      VM_MIGRATED, 2LL,
+					      VM_PROMOTED, 2LL, -1));
+	munmap(buf, 2 * page_size);
+	munmap(top, page_size);
+}
+
+/*
  * With kernel.numa_balancing_mem_sampling_region_order=4 a sample is hot
  * when its 64 KiB block was sampled within the threshold, and the block's
  * slow-tier pages go up with it: a sample of page 0 starts the block's
@@ -247,22 +277,9 @@ TEST_F(tiering, promote_thp)
 	struct ms_counters before;
 	char *raw, *buf;
 
-	raw = mmap(NULL, 2 * HPAGE_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, raw);
-	buf = (char *)(((unsigned long)raw + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1));
-	if (madvise(buf, HPAGE_SIZE, MADV_HUGEPAGE) ||
-	    set_task_policy(MPOL_BIND, self->slow)) {
-		munmap(raw, 2 * HPAGE_SIZE);
-		SKIP(return, "madvise(MADV_HUGEPAGE)");
-	}
-	memset(buf, 7, HPAGE_SIZE);
-	set_task_policy(MPOL_DEFAULT, 0);
-	if (ms_pages_on_node(buf, nr, self->slow) != nr ||
-	    ms_pfn_of(buf) + nr - 1 != ms_pfn_of(buf + HPAGE_SIZE - page_size)) {
-		munmap(raw, 2 * HPAGE_SIZE);
+	buf = alloc_thp_on_node(self->slow, &raw);
+	if (!buf)
 		SKIP(return, "no huge page on the slow node to start with");
-	}
 	ASSERT_EQ(0, ms_counters_read(&before));
 	ASSERT_EQ(0, inject_pages(buf + 5 * page_size, 1));
 	ASSERT_EQ(0, inject_pages(buf + 9 * page_size, 1));
@@ -476,19 +493,14 @@ TEST_F(tiering, pingpong)
  */
 TEST_F_TIMEOUT(tiering, spe_end_to_end, 300)
 {
-	char provider[64] = "";
+	const char *why = numa_sampling_use_hardware();
 	struct ms_counters before;
 	int nr = 64, round = 0, i;
 	double start, deadline;
 	char *buf;
 
-	ASSERT_EQ(0, ms_write(MS_SYSCTL, "0"));
-	ASSERT_EQ(0, ms_write(MS_ACTIVE, "0"));
-	ms_read(MS_SYSFS "provider", provider, sizeof(provider));
-	if (!provider[0] || !strcmp(provider, "test") ||
-	    !strcmp(provider, "none") || ms_write(MS_SYSCTL, "1"))
-		SKIP(return, "no hardware provider (%s)",
-		     provider[0] ? provider : "none");
+	if (why)
+		SKIP(return, "%s", why);
 	buf = alloc_on_node(nr, self->slow);
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, ms_counters_read(&before));

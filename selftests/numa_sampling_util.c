@@ -99,6 +99,23 @@ int numa_sampling_mode(bool on)
 	return ms_write(NUMAB_SYSCTL, "0") ?: ms_write(MS_NUMA_SYSCTL, "0");
 }
 
+const char *numa_sampling_use_hardware(void)
+{
+	static char why[96];
+	char provider[64] = "";
+
+	if (ms_write(MS_SYSCTL, "0") || ms_write(MS_ACTIVE, "0"))
+		return "cannot set the test provider aside";
+	ms_read(MS_SYSFS "provider", provider, sizeof(provider));
+	if (!provider[0] || !strcmp(provider, "test") ||
+	    !strcmp(provider, "none") || ms_write(MS_SYSCTL, "1")) {
+		snprintf(why, sizeof(why), "no hardware provider (%s)",
+			 provider[0] ? provider : "none");
+		return why;
+	}
+	return NULL;
+}
+
 long set_task_policy(int mode, int node)
 {
 	unsigned long mask = 1UL << node;
@@ -153,4 +170,28 @@ int inject_access(pid_t pid, void *addr, bool with_pa)
 		ksft_print_msg("inject \"%.*s\": %s\n", (int)strlen(line) - 1,
 			       line, strerror(-err));
 	return err;
+}
+
+char *alloc_thp_on_node(int node, char **raw)
+{
+	int nr = HPAGE_SIZE / page_size;
+	char *buf;
+
+	*raw = mmap(NULL, 2 * HPAGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*raw == MAP_FAILED)
+		return NULL;
+	buf = (char *)(((unsigned long)*raw + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1));
+	if (madvise(buf, HPAGE_SIZE, MADV_HUGEPAGE) ||
+	    set_task_policy(MPOL_BIND, node))
+		goto fail;
+	memset(buf, 7, HPAGE_SIZE);
+	set_task_policy(MPOL_DEFAULT, 0);
+	/* One huge page: on @node, and physically contiguous. */
+	if (ms_pages_on_node(buf, nr, node) == nr &&
+	    ms_pfn_of(buf) + nr - 1 == ms_pfn_of(buf + HPAGE_SIZE - page_size))
+		return buf;
+fail:
+	munmap(*raw, 2 * HPAGE_SIZE);
+	return NULL;
 }

@@ -41,10 +41,23 @@ int numa_sampling_prepare(struct ms_settings *saved);
  */
 int numa_sampling_mode(bool on);
 
+/*
+ * Sampling with the hardware provider (the SPE driver) instead of the test
+ * provider.  NULL, or why there is none (sampling then off), to SKIP with.
+ */
+const char *numa_sampling_use_hardware(void);
+
 /* set_mempolicy(2) for this task: @mode on @node alone (or the default). */
 long set_task_policy(int mode, int node);
 /* @nr pages of anonymous memory, faulted in on @node; NULL on failure. */
 char *alloc_on_node(int nr, int node);
+#define HPAGE_SIZE	(2UL << 20)
+/*
+ * A transparent huge page faulted in on @node: its 2 MiB-aligned address
+ * in a mapping of 2 * HPAGE_SIZE at *@raw (for munmap).  NULL, nothing
+ * left mapped, if no such page could be had.
+ */
+char *alloc_thp_on_node(int node, char **raw);
 /*
  * One load sample of @addr by @pid (0: this task), with its physical
  * address if @with_pa.
