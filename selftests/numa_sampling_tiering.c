@@ -24,9 +24,11 @@
 #define HOT_THRESHOLD	NUMAB_DEBUGFS "hot_threshold_ms"
 #define DEMOTION	"/sys/kernel/mm/numa/demotion_enabled"
 #define STAT_REFRESH	"/proc/sys/vm/stat_refresh"
-/* What the watermark and SPE tests measured, for the log. */
+/* What the rate limit, watermark and SPE tests measured, for the log. */
 #define WATERMARK_REPORT \
 	"with demotion: %d/%d promoted, %lld pages demoted by kswapd, %lld refusals for memory\n"
+#define RATE_REPORT \
+	"rate limit 1 MB/s: %lld promoted, %lld refused (%lld candidates) in %.2f s\n"
 #define SPE_REPORT \
 	"SPE tiering: %d/%d pages promoted in %.2f s; promoted +%lld, first samples +%lld, refused +%lld, hint faults +%lld\n"
 /* Lines per write to the inject file: well inside a task's sample queue. */
@@ -358,7 +360,7 @@ TEST_F_TIMEOUT(tiering, rate_limit, 120)
 	promoted = ms_counters_delta(&before, VM_PROMOTED);
 	refused = ms_counters_delta(&before, VM_PROMOTE_REFUSED);
 	candidates = node_stat("pgpromote_candidate") - candidates;
-	ksft_print_msg("rate limit 1 MB/s: %lld promoted, %lld refused (%lld candidates) in %.2f s\n",
+	ksft_print_msg(RATE_REPORT,
 		       promoted, refused, candidates, ms_now() - start);
 	EXPECT_LT(0, promoted);
 	EXPECT_GE(limit, promoted);
