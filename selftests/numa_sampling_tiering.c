@@ -396,12 +396,18 @@ static char *fill_node0(size_t *len)
 		long long step;
 
 		node0_watermarks(&free, &min, &high);
-		if (free < high - 16)
-			break;
 		if (free < min + 64)
 			break;
-		/* Big steps while far, single pages near the mark. */
-		step = free - high > 1024 ? (free - high) / 2 : 4;
+		if (free < high - 16) {
+			/* Per-CPU lists and kswapd may give a little back. */
+			ms_sleep_ms(200);
+			node0_watermarks(&free, &min, &high);
+			if (free < high - 16)
+				break;
+			continue;
+		}
+		/* Big steps while far, a few pages near the mark. */
+		step = free - high > 1024 ? (free - high) / 2 : 16;
 		memset(buf + done, 1, step * page_size);
 		done += step * page_size;
 	}
