@@ -520,6 +520,22 @@ static enum numa_sampling_heat numa_sampling_folio_heat(struct folio *folio,
 }
 
 /*
+ * The naturally aligned block of 2^@order pages around @addr, clipped to
+ * @vma: [*@start, *@end).  @pte maps @addr; returns the PTE of *@start.
+ * The block is no larger than a PMD, so it lies in @pte's table.
+ */
+static pte_t *numa_sampling_block(struct vm_area_struct *vma, pte_t *pte,
+				  unsigned long addr, unsigned int order,
+				  unsigned long *start, unsigned long *end)
+{
+	unsigned long base = ALIGN_DOWN(addr, PAGE_SIZE << order);
+
+	*start = max(base, vma->vm_start);
+	*end = min(base + (PAGE_SIZE << order), vma->vm_end);
+	return pte - ((addr - *start) >> PAGE_SHIFT);
+}
+
+/*
  * The heat of the block around the sampled small folio at @addr, mapped
  * by @pte (its table lock held): the hottest of the slow-tier small folios
  * mapped in it.
@@ -530,15 +546,13 @@ numa_sampling_block_heat(struct vm_area_struct *vma, pte_t *pte,
 			 unsigned int now, unsigned int th)
 {
 	unsigned int order = READ_ONCE(numa_sampling_state.region_order);
-	unsigned long block = PAGE_SIZE << order, start, end, a;
 	enum numa_sampling_heat heat;
+	unsigned long start, end, a;
 
 	heat = numa_sampling_folio_heat(sampled, now, th);
 	if (!order || heat == NUMA_SAMPLING_HEAT_HOT)
 		return heat;
-	start = max(ALIGN_DOWN(addr, block), vma->vm_start);
-	end = min(ALIGN_DOWN(addr, block) + block, vma->vm_end);
-	pte -= (addr - start) >> PAGE_SHIFT;
+	pte = numa_sampling_block(vma, pte, addr, order, &start, &end);
 	for (a = start; a < end; a += PAGE_SIZE, pte++) {
 		pte_t ptent = ptep_get(pte);
 		struct folio *folio;
@@ -817,7 +831,7 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 						struct numa_sampling_decision *decision)
 {
 	unsigned int order = READ_ONCE(numa_sampling_state.region_order), nr = 0;
-	unsigned long block = PAGE_SIZE << order, start, end, addr;
+	unsigned long start, end, addr;
 
 	if (!order || decision->target_nid == NUMA_NO_NODE || decision->order)
 		return 0;
@@ -825,11 +839,7 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 	if (!decision->promote &&
 	    !(sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL))
 		return 0;
-	/* Aligned, and no larger than a PMD: all in the table of @pte. */
-	start = max(ALIGN_DOWN(decision->addr, block), vma->vm_start);
-	end = min(ALIGN_DOWN(decision->addr, block) + block, vma->vm_end);
-	/* @pte maps decision->addr: step back to the block's first page. */
-	pte -= (decision->addr - start) >> PAGE_SHIFT;
+	pte = numa_sampling_block(vma, pte, decision->addr, order, &start, &end);
 	for (addr = start; addr < end; addr += PAGE_SIZE, pte++) {
 		pte_t ptent = ptep_get(pte);
 		struct folio *folio;
