@@ -325,7 +325,7 @@ METRICS = [
     ('time_to_90_pages_s', 'time to 90% pages local (s)'),
     ('time_to_90_hot_s', 'time to 90% of the hot pages local (s)'),
     ('pgpromote_success', 'pages promoted (pgpromote_success)'),
-    ('numa_sampling_promote_refused', 'promotions refused: not hot or rate limit'),
+    ('numa_sampling_promote_refused', 'promotions refused: rate limit or memory policy'),
     ('numa_sampling_promote_lowmem', 'promotions refused: top tier low on memory'),
     ('pgdemote_kswapd', 'pages demoted by kswapd'),
     ('pgdemote_pingpong', 'ping-pong: demoted within 10 s of promotion'),
