@@ -18,14 +18,31 @@ endif
 BENCH_SYSCTLS = $(if $(BENCH_REGION_ORDER),sysctl.kernel.numa_balancing_mem_sampling_region_order=$(BENCH_REGION_ORDER))
 
 GUEST_BINS += $(BUILD)/guest-bin/numa-cost
+GUEST_BINS += $(BUILD)/guest-bin/sched-workload
 
 $(BUILD)/guest-bin/numa-workload: bench/numa_workload.c
 $(BUILD)/guest-bin/numa-cost: bench/numa_cost.c
-$(BUILD)/guest-bin/numa-workload $(BUILD)/guest-bin/numa-cost: $(DEPS_STAMP)
+$(BUILD)/guest-bin/sched-workload: bench/sched_workload.c
+$(BUILD)/guest-bin/numa-workload $(BUILD)/guest-bin/numa-cost \
+$(BUILD)/guest-bin/sched-workload: $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CROSS_COMPILE)gcc -static -O2 -Wall -Wextra -Wno-unused-parameter \
 		-o $@ $(filter %.c,$^)
+
+# What mem_sampling costs context-switch-heavy work: bench/sched_workload.c
+# in four modes alternated in one boot (scripts/guest/plans/bench-sched.sh);
+# the table lands in $(RESULTS)/bench-sched.txt.
+BENCH_TARGETS += bench-sched
+BENCH_SCHED_REPS ?= 5
+bench-sched: GUEST_APPEND += msbench.sched_reps=$(BENCH_SCHED_REPS)
+bench-sched: kernel initramfs $(QEMU)
+	@mkdir -p $(RESULTS)
+	@$(BOOT) bench-sched $(GUEST_TIMEOUT)
+	@tr -d '\r' < $(BUILD)/guest-out/bench-sched$(GUEST_SUFFIX)/bench-sched.txt \
+		> $(RESULTS)/sched-runs.txt
+	@$(PYTHON) scripts/bench-sched-table.py $(RESULTS)/sched-runs.txt 2 \
+		| tee $(RESULTS)/bench-sched.txt
 
 # Other parts' figures (the decoder ratio, the QEMU model's slowdown) come
 # from their BENCH_TARGETS, each leaving $(RESULTS)/bench-*.txt.
@@ -48,6 +65,8 @@ bench: kernel initramfs $(QEMU)
 		$(GUEST_TOPOLOGY)
 
 help-parts::
+	@echo '  bench-sched    context-switch cost: ping-pong, hackbench, tbench with mem_sampling off,'
+	@echo '                 on, sample and scan mode (BENCH_SCHED_REPS=$(BENCH_SCHED_REPS)), part of bench'
 	@echo '  bench          all workloads, scan vs sample mode against off and ideal placement,'
 	@echo '                 BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
 	@echo '                 (BENCH_WORKLOADS="$(BENCH_WORKLOADS)", BENCH_REGION_ORDER=N sets kernel.numa_balancing_mem_sampling_region_order)'

@@ -45,6 +45,7 @@
 #include <linux/rculist.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/sysctl.h>
@@ -62,6 +63,12 @@
 /* Defaults before any provider is known; fitted to its caps on register. */
 #define MEM_SAMPLING_DEFAULT_INTERVAL		1024
 #define MEM_SAMPLING_DEFAULT_BUFFER_SIZE	(64 * 1024)
+/*
+ * 1% of each CPU's time: under the 3% that Memtis allows its PEBS sampler,
+ * at the cheap end of the 0.2-3.3% that SPE periods of 3000-4000 cost on
+ * Neoverse N1 (the NMO profiler's measurements).  See the admin guide.
+ */
+#define MEM_SAMPLING_DEFAULT_BUDGET		100
 
 /**
  * struct mem_sampling_cpu - what the core keeps per CPU.
@@ -108,6 +115,12 @@ static DEFINE_MUTEX(mem_sampling_lock);
  * @interval_shift: a consumer's request to sample 2^shift times more
  *		  (> 0) or less (< 0) often than @config.interval
  *		  (mem_sampling_set_interval_shift()).  mem_sampling_lock.
+ * @budget:	  the CPU budget in basis points of each CPU's time, 0 for
+ *		  none (sysfs budget, mem_sampling_budget.c).
+ *		  mem_sampling_lock.
+ * @budget_shift: the budget governor's slow-down: sampling runs 2^shift
+ *		  times less often than @config.interval and @interval_shift
+ *		  ask.  mem_sampling_lock.
  * @enabled:	  the administrator's switch: sysctl
  *		  kernel.mem_sampling_enable, boot parameter mem_sampling=.
  *		  Written under mem_sampling_lock (or before any provider can
@@ -129,6 +142,8 @@ struct mem_sampling_state {
 	struct list_head consumers;
 	struct mem_sampling_config config;
 	int interval_shift;
+	u32 budget;
+	unsigned int budget_shift;
 	bool enabled;
 	bool paused;
 	bool running;
@@ -146,6 +161,7 @@ struct mem_sampling_state {
 static struct mem_sampling_state mem_sampling_state = {
 	.consumers	= LIST_HEAD_INIT(mem_sampling_state.consumers),
 	.config		= MEM_SAMPLING_DEFAULT_CONFIG,
+	.budget		= MEM_SAMPLING_DEFAULT_BUDGET,
 };
 
 /* The active provider; mem_sampling_lock is held. */
@@ -354,17 +370,20 @@ void __mem_sampling_sched_out(struct task_struct *prev,
 			      struct task_struct *next)
 {
 	const struct mem_sampling_provider *provider;
+	u64 start;
 
 	if (likely(!this_cpu_read(mem_sampling_cpu.target)))
 		return;
+	start = local_clock();
 	if (!READ_ONCE(mem_sampling_state.running) ||
 	    !mem_sampling_task_wanted(next)) {
 		mem_sampling_retarget(NULL);
-		return;
+	} else {
+		provider = rcu_dereference_sched(mem_sampling_state.provider);
+		provider->ops->drain();
+		mem_sampling_records_flush();
 	}
-	provider = rcu_dereference_sched(mem_sampling_state.provider);
-	provider->ops->drain();
-	mem_sampling_records_flush();
+	mem_sampling_account(local_clock() - start);
 }
 
 /* finish_task_switch(), interrupts disabled, @next is current. */
@@ -373,32 +392,42 @@ void __mem_sampling_sched_in(struct task_struct *prev,
 {
 	struct mem_sampling_cpu *cpu = this_cpu_ptr(&mem_sampling_cpu);
 	const struct mem_sampling_provider *provider;
+	struct task_struct *target;
+	u64 start;
 
 	/*
 	 * Not running: a state change is stopping every CPU, stop here now
 	 * rather than let @next's records be taken for @prev.  Not wanted:
 	 * @next's process may have opted out since sched_out looked.
 	 */
-	if (!READ_ONCE(mem_sampling_state.running) ||
-	    !mem_sampling_task_wanted(next)) {
-		mem_sampling_retarget(NULL);
+	target = READ_ONCE(mem_sampling_state.running) &&
+		 mem_sampling_task_wanted(next) ? next : NULL;
+	if (cpu->target == target)
 		return;
+	start = local_clock();
+	if (!target || !cpu->target) {
+		mem_sampling_retarget(target);
+	} else {
+		/* Drained by __mem_sampling_sched_out(): retarget only. */
+		provider = rcu_dereference_sched(mem_sampling_state.provider);
+		cpu->target = next;
+		provider->ops->start(next);
 	}
-	if (cpu->target == next)
-		return;
-	if (!cpu->target) {
-		mem_sampling_retarget(next);
-		return;
-	}
-	/* Drained by __mem_sampling_sched_out(): retarget only. */
-	provider = rcu_dereference_sched(mem_sampling_state.provider);
-	cpu->target = next;
-	provider->ops->start(next);
+	mem_sampling_account(local_clock() - start);
+}
+
+/* The IPIs of a state change, charged as a context switch is. */
+static void mem_sampling_retarget_charged(struct task_struct *next)
+{
+	u64 start = local_clock();
+
+	mem_sampling_retarget(next);
+	mem_sampling_account(local_clock() - start);
 }
 
 static void mem_sampling_stop_cpu(void *unused)
 {
-	mem_sampling_retarget(NULL);
+	mem_sampling_retarget_charged(NULL);
 }
 
 /* Start at once for a sampled current task rather than at its next switch. */
@@ -406,7 +435,7 @@ static void mem_sampling_start_cpu(void *unused)
 {
 	if (READ_ONCE(mem_sampling_state.running) &&
 	    mem_sampling_task_wanted(current))
-		mem_sampling_retarget(current);
+		mem_sampling_retarget_charged(current);
 }
 
 /*
@@ -437,6 +466,8 @@ static void mem_sampling_resume(void)
 	static_branch_enable(&mem_sampling_key);
 	WRITE_ONCE(mem_sampling_state.running, true);
 	on_each_cpu(mem_sampling_start_cpu, NULL, 1);
+	if (mem_sampling_state.budget)
+		mem_sampling_budget_start(mem_sampling_state.budget);
 }
 
 /* ------------------------------------------------------- configuration */
@@ -462,15 +493,19 @@ static void mem_sampling_fit_config(struct mem_sampling_config *cfg,
 
 /*
  * What a provider with @caps is configured with: @cfg, the administrator's
- * settings, with the interval scaled by a consumer's @shift, within what
- * the provider can do.
+ * settings, with the interval scaled by a consumer's @shift and slowed
+ * down by the budget governor's @budget_shift, within what the provider
+ * can do.
  */
 static struct mem_sampling_config
 mem_sampling_effective(const struct mem_sampling_config *cfg, int shift,
+		       unsigned int budget_shift,
 		       const struct mem_sampling_provider_caps *caps)
 {
 	struct mem_sampling_config effective = *cfg;
 	u64 interval = cfg->interval;
+
+	shift -= min(budget_shift, MEM_SAMPLING_MAX_BUDGET_SHIFT);
 
 	if (shift >= 0)
 		interval >>= shift;
@@ -521,11 +556,12 @@ static int mem_sampling_check_config(const struct mem_sampling_config *cfg,
 
 /**
  * mem_sampling_commit - make @provider active, running @cfg with its
- * interval scaled by @shift.
+ * interval scaled by @shift and @budget_shift.
  * @provider:	the active provider, a provider to put in its place, or NULL
  *		for none.
  * @cfg:	settings within @provider's caps (checked or fitted).
  * @shift:	see mem_sampling_set_interval_shift().
+ * @budget_shift: see mem_sampling_budget_window().
  *
  * The one place that configures a provider or changes which one is
  * active; mem_sampling_lock is held.  Sampling is stopped everywhere
@@ -542,7 +578,8 @@ static int mem_sampling_check_config(const struct mem_sampling_config *cfg,
  * Return: 0, or the error of @provider's ops->configure.
  */
 static int mem_sampling_commit(struct mem_sampling_provider *provider,
-			       const struct mem_sampling_config *cfg, int shift)
+			       const struct mem_sampling_config *cfg, int shift,
+			       unsigned int budget_shift)
 {
 	struct mem_sampling_state *state = &mem_sampling_state;
 	struct mem_sampling_provider *active = mem_sampling_provider_locked();
@@ -551,9 +588,11 @@ static int mem_sampling_commit(struct mem_sampling_provider *provider,
 
 	lockdep_assert_held(&mem_sampling_lock);
 	if (provider) {
-		effective = mem_sampling_effective(cfg, shift, &provider->caps);
+		effective = mem_sampling_effective(cfg, shift, budget_shift,
+						   &provider->caps);
 		previous = mem_sampling_effective(&state->config,
 						  state->interval_shift,
+						  state->budget_shift,
 						  &provider->caps);
 		if (provider != active ||
 		    !mem_sampling_config_equal(&effective, &previous)) {
@@ -570,6 +609,7 @@ static int mem_sampling_commit(struct mem_sampling_provider *provider,
 	} else {
 		state->config = *cfg;
 		state->interval_shift = shift;
+		state->budget_shift = budget_shift;
 		if (provider != active) {
 			rcu_assign_pointer(state->provider, provider);
 			if (provider)
@@ -590,7 +630,8 @@ static int mem_sampling_apply_config(const struct mem_sampling_config *cfg)
 	if (err)
 		return err;
 	return mem_sampling_commit(provider, cfg,
-				   mem_sampling_state.interval_shift);
+				   mem_sampling_state.interval_shift,
+				   mem_sampling_state.budget_shift);
 }
 
 void mem_sampling_get_config(struct mem_sampling_config *cfg)
@@ -624,6 +665,7 @@ static u32 mem_sampling_effective_interval_locked(void)
 		return 0;
 	return mem_sampling_effective(&mem_sampling_state.config,
 				      mem_sampling_state.interval_shift,
+				      mem_sampling_state.budget_shift,
 				      &provider->caps).interval;
 }
 
@@ -653,7 +695,8 @@ int mem_sampling_set_interval_shift(int shift)
 		return -EINVAL;
 	mutex_lock(&mem_sampling_lock);
 	provider = mem_sampling_provider_locked();
-	ret = mem_sampling_commit(provider, &mem_sampling_state.config, shift);
+	ret = mem_sampling_commit(provider, &mem_sampling_state.config, shift,
+				  mem_sampling_state.budget_shift);
 	if (!ret)
 		ret = provider ? mem_sampling_effective_interval_locked() :
 				 mem_sampling_state.config.interval;
@@ -661,6 +704,67 @@ int mem_sampling_set_interval_shift(int shift)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(mem_sampling_set_interval_shift);
+
+/**
+ * mem_sampling_budget_window - the budget governor's period is over.
+ * @cost_ns:	the busiest CPU's cost in the period.
+ * @period_ns:	the period's length.
+ * @budget:	set to the budget for the next period.
+ *
+ * Process context (the governor's work), may sleep.  Slows sampling down
+ * or speeds it up again as mem_sampling_budget_next_shift() decides; a
+ * change of the interval the provider runs at stops sampling everywhere
+ * for the reconfiguration, as a consumer's mem_sampling_set_interval_shift()
+ * does.
+ *
+ * Return: whether the governor should go on: sampling is enabled with a
+ * provider (running or paused) and there is a budget.
+ */
+bool mem_sampling_budget_window(u64 cost_ns, u64 period_ns, u32 *budget)
+{
+	struct mem_sampling_state *state = &mem_sampling_state;
+	struct mem_sampling_provider *provider;
+	unsigned int shift, next;
+	bool on;
+
+	mutex_lock(&mem_sampling_lock);
+	provider = mem_sampling_provider_locked();
+	on = state->enabled && provider && state->budget;
+	*budget = state->budget;
+	shift = state->budget_shift;
+	next = on ? mem_sampling_budget_next_shift(shift, cost_ns, period_ns,
+						   state->budget) : 0;
+	if (next != shift &&
+	    !mem_sampling_commit(provider, &state->config,
+				 state->interval_shift, next))
+		count_vm_event(next > shift ? MEM_SAMPLING_BUDGET_SLOWER :
+					      MEM_SAMPLING_BUDGET_FASTER);
+	mutex_unlock(&mem_sampling_lock);
+	return on;
+}
+
+u32 mem_sampling_get_budget(void)
+{
+	return READ_ONCE(mem_sampling_state.budget);
+}
+
+int mem_sampling_set_budget(u32 budget)
+{
+	struct mem_sampling_state *state = &mem_sampling_state;
+
+	if (budget > MEM_SAMPLING_BUDGET_MAX)
+		return -EINVAL;
+	mutex_lock(&mem_sampling_lock);
+	WRITE_ONCE(state->budget, budget);
+	/* No budget, no slow-down: the interval asked for, at once. */
+	if (!budget && state->budget_shift)
+		mem_sampling_commit(mem_sampling_provider_locked(),
+				    &state->config, state->interval_shift, 0);
+	if (budget && state->running)
+		mem_sampling_budget_start(budget);
+	mutex_unlock(&mem_sampling_lock);
+	return 0;
+}
 
 /* Does a registered consumer refuse a pause now? */
 static bool mem_sampling_samples_needed(void)
@@ -772,7 +876,8 @@ static int mem_sampling_activate(struct mem_sampling_provider *provider)
 
 	mem_sampling_fit_config(&cfg, &provider->caps);
 	return mem_sampling_commit(provider, &cfg,
-				   mem_sampling_state.interval_shift);
+				   mem_sampling_state.interval_shift,
+				   mem_sampling_state.budget_shift);
 }
 
 /**
@@ -846,7 +951,8 @@ void mem_sampling_unregister_provider(struct mem_sampling_provider *provider)
 	}
 	if (WARN_ON(!provider || mem_sampling_provider_locked() != provider))
 		goto out;
-	mem_sampling_commit(NULL, &state->config, state->interval_shift);
+	mem_sampling_commit(NULL, &state->config, state->interval_shift,
+			    state->budget_shift);
 	synchronize_rcu();
 	pr_info("provider %s unregistered\n", provider->name);
 	displaced = state->displaced;

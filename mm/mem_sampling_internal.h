@@ -35,7 +35,26 @@ int mem_sampling_update_config(void (*update)(struct mem_sampling_config *cfg,
 					      void *arg),
 			       void *arg);
 
-/* The interval the provider runs at (after any consumer's shift), or 0. */
+/* The budget's unit: basis points, this many being all of a CPU's time. */
+#define MEM_SAMPLING_BUDGET_MAX		10000
+/* The budget governor slows sampling down 2^16 times at most. */
+#define MEM_SAMPLING_MAX_BUDGET_SHIFT	16U
+
+/* The budget (mem_sampling_budget.c); budget in basis points, 0: none. */
+u32 mem_sampling_get_budget(void);
+int mem_sampling_set_budget(u32 budget);
+/* Everything charged to @cpu so far, in ns. */
+u64 mem_sampling_cost_ns(int cpu);
+unsigned int mem_sampling_budget_next_shift(unsigned int shift, u64 cost_ns,
+					    u64 period_ns, u32 budget);
+void mem_sampling_budget_start(u32 budget);
+void mem_sampling_budget_stop(void);
+bool mem_sampling_budget_window(u64 cost_ns, u64 period_ns, u32 *budget);
+
+/*
+ * The interval the provider runs at (after any consumer's shift and the
+ * budget governor's), or 0.
+ */
 u32 mem_sampling_get_effective_interval(void);
 /* Whether a consumer paused sampling (mem_sampling_pause()). */
 bool mem_sampling_get_paused(void);

@@ -15,6 +15,7 @@
  * provider's caps and applies it with sampling stopped.
  */
 
+#include <linux/cpumask.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
@@ -229,6 +230,51 @@ static ssize_t effective_interval_show(struct kobject *kobj,
 static struct kobj_attribute effective_interval_attr =
 	__ATTR_RO(effective_interval);
 
+/* The CPU budget, in basis points (1/100 %) of each CPU's time; 0: none. */
+static ssize_t budget_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", mem_sampling_get_budget());
+}
+
+static ssize_t budget_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	u32 budget;
+	int err;
+
+	if (!mem_sampling_text_ok(buf, count) || kstrtou32(buf, 10, &budget))
+		return -EINVAL;
+	err = mem_sampling_set_budget(budget);
+	return err ? err : count;
+}
+
+static struct kobj_attribute budget_attr = __ATTR_RW(budget);
+
+/*
+ * What sampling has cost each CPU since boot, in ns: one number per
+ * possible CPU, in CPU order, as many as fit a page (at least 200); their
+ * sum over all CPUs is mem_sampling_cost_ns in /proc/vmstat.
+ */
+#define MEM_SAMPLING_COST_LEN	21	/* " " and a u64 in decimal */
+
+static ssize_t cost_ns_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	int cpu, len = 0;
+
+	for_each_possible_cpu(cpu) {
+		if (len + MEM_SAMPLING_COST_LEN + 1 >= PAGE_SIZE)
+			break;
+		len += sysfs_emit_at(buf, len, "%s%llu", len ? " " : "",
+				     mem_sampling_cost_ns(cpu));
+	}
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
+static struct kobj_attribute cost_ns_attr = __ATTR_RO(cost_ns);
+
 /* 1 while a consumer paused sampling (NUMA balancing, converged). */
 static ssize_t paused_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
@@ -243,6 +289,8 @@ static struct attribute *mem_sampling_attrs[] = {
 	&interval_attr.attr.attr,
 	&effective_interval_attr.attr,
 	&paused_attr.attr,
+	&budget_attr.attr,
+	&cost_ns_attr.attr,
 	&min_latency_attr.attr.attr,
 	&op_filter_attr.attr,
 	&buffer_size_attr.attr.attr,

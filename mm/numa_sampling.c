@@ -39,6 +39,7 @@
 #include <linux/percpu.h>
 #include <linux/pgtable.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/numa_balancing.h>
 #include <linux/sched/sysctl.h>
 #include <linux/slab.h>
@@ -1134,13 +1135,11 @@ static bool numa_sampling_chunk(struct mm_struct *mm,
 }
 
 /*
- * The task_work: current processes its queued samples, at most one
- * queue's worth, a chunk at a time.
+ * Current processes its queued samples, at most one queue's worth, a
+ * chunk at a time.
  */
-static void numa_sampling_work(struct callback_head *work)
+static void numa_sampling_process(struct numa_sampling_queue *queue)
 {
-	struct numa_sampling_queue *queue =
-		container_of(work, struct numa_sampling_queue, work);
 	struct numa_sampling_entry chunk[NUMA_SAMPLING_CHUNK];
 	unsigned int budget = NUMA_SAMPLING_QUEUE_LEN, nr;
 	struct task_struct *p = current;
@@ -1182,6 +1181,16 @@ static void numa_sampling_work(struct callback_head *work)
 		}
 		cond_resched();
 	}
+}
+
+/* The task_work: sampling's cost, charged to the CPU budget. */
+static void numa_sampling_work(struct callback_head *work)
+{
+	u64 start = local_clock();
+
+	numa_sampling_process(container_of(work, struct numa_sampling_queue,
+					   work));
+	mem_sampling_account(local_clock() - start);
 }
 
 /* ------------------------------------------- adaptive sampling rate */

@@ -161,7 +161,7 @@ static void set(struct __test_metadata *_metadata, const char *path,
 static const char * const hostile_settings[] = {
 	MS_SYSCTL, MS_ACTIVE, MS_NUMA_SYSCTL, NUMAB_SYSCTL, MS_SYSFS "interval",
 	MS_SYSFS "min_latency", MS_SYSFS "op_filter", MS_SYSFS "buffer_size",
-	MS_SYSFS "paddr", MS_SYSFS "opt_in", NULL,
+	MS_SYSFS "paddr", MS_SYSFS "opt_in", MS_SYSFS "budget", NULL,
 };
 
 FIXTURE(hostile) {
@@ -291,6 +291,12 @@ static const struct bad bad_buffer_sizes[] = {
 	BAD("4294975488"), BAD("-8192"), BAD("8192 8192"),
 };
 
+/* budget: basis points, 0..10000, in decimal. */
+static const struct bad bad_budgets[] = {
+	BAD("10001"), BAD("65536"), BAD("4294967295"), BAD("4294977296"),
+	BAD("-100"), BAD("100 100"), BAD("0x64"), BAD("1%"),
+};
+
 TEST_F(hostile, sysfs_numbers)
 {
 	static const struct {
@@ -304,6 +310,7 @@ TEST_F(hostile, sysfs_numbers)
 		  ARRAY_SIZE(bad_min_latencies) },
 		{ "buffer_size", "8192", bad_buffer_sizes,
 		  ARRAY_SIZE(bad_buffer_sizes) },
+		{ "budget", "250", bad_budgets, ARRAY_SIZE(bad_budgets) },
 	};
 	int i;
 

@@ -30,7 +30,7 @@ static const char * const numa_sampling_settings[] = {
 	MS_SYSCTL, MS_ACTIVE, NUMAB_SYSCTL, MS_NUMA_SYSCTL, MS_ADAPT_SYSCTL,
 	MS_REGION_SYSCTL, MS_SYSFS "min_latency", MS_SYSFS "op_filter",
 	MS_SYSFS "paddr", MS_SYSFS "opt_in", MS_SYSFS "interval",
-	NUMAB_DEBUGFS "scan_delay_ms", NUMAB_DEBUGFS "scan_period_min_ms",
+	MS_SYSFS "budget", NUMAB_DEBUGFS "scan_delay_ms", NUMAB_DEBUGFS "scan_period_min_ms",
 	MS_EVENT "enable", NUMA_MIGRATE_EVENT "enable",
 	NUMA_INTERVAL_EVENT "enable",
 	MS_TRACING "events/sched/sched_numa_balance_start/enable",
@@ -61,6 +61,11 @@ int numa_sampling_prepare(struct ms_settings *saved)
 		{ MS_SYSFS "op_filter", "all" },
 		{ MS_SYSFS "paddr", "1" },
 		{ MS_SYSFS "opt_in", "0" },
+		/*
+		 * Intervals exactly as configured and adapted: the budget
+		 * governor has its own test (mem_sampling_budget).
+		 */
+		{ MS_SYSFS "budget", "0" },
 		/* One page per sample, so the counts are exact. */
 		{ MS_REGION_SYSCTL, "0" },
 		{ MS_SYSCTL, "1" },

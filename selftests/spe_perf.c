@@ -315,6 +315,7 @@ int main(void)
 	if (ms_write(MS_TRACING "buffer_size_kb", "16384") ||
 	    ms_trace_only(MS_EVENT) ||
 	    ms_write_long(MS_SYSFS "interval", period) ||
+	    ms_write(MS_SYSFS "budget", "0") ||
 	    ms_write(MS_SYSCTL, "1"))
 		ksft_exit_fail_msg("cannot set up mem_sampling and its tracepoint\n");
 	splats = ms_kernel_splats();

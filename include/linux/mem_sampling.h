@@ -225,6 +225,12 @@ void mem_sampling_records_flush(void);
 /* Providers count what the hardware or the decoder lost. */
 void mem_sampling_count_lost(unsigned int truncated, unsigned int dropped);
 /*
+ * Providers and consumers charge the CPU time they spend on samples outside
+ * the core's hooks (an interrupt handler, deferred work) to the CPU budget:
+ * mem_sampling_account(local_clock() - start).  Any context.
+ */
+void mem_sampling_account(u64 ns);
+/*
  * A provider lends this CPU's hardware to another user (perf) and takes
  * it back; interrupts disabled, on that CPU.  Tasks running here while it
  * is lent are not sampled, so NUMA balancing scans them as before.
@@ -309,6 +315,10 @@ int mem_sampling_prctl_get(unsigned long arg2, unsigned long arg3,
 /* From mm_init(): a new mm (fork or exec) inherits current's mode. */
 void mem_sampling_mm_init(struct mm_struct *mm);
 #else
+static inline void mem_sampling_account(u64 ns)
+{
+}
+
 static inline int mem_sampling_set_interval_shift(int shift)
 {
 	return -EINVAL;

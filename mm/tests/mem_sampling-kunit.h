@@ -32,6 +32,8 @@ static void kunit_state_move(struct mem_sampling_state *to,
 
 static int mem_sampling_kunit_init(struct kunit *test)
 {
+	/* The tests drive the budget governor themselves. */
+	mem_sampling_budget_stop();
 	mutex_lock(&mem_sampling_lock);
 	mem_sampling_quiesce();
 	/* No CPU has a target: nobody walks the list until we resume. */
@@ -908,6 +910,121 @@ static void mem_sampling_test_consumer_under_load(struct kunit *test)
 	kunit_provider_unregister(0);
 }
 
+/* The budget governor's decision, a pure function of what it measured. */
+static void mem_sampling_test_budget_decision(struct kunit *test)
+{
+	const u64 period = NSEC_PER_SEC;
+	/* 1% of a second. */
+	const u64 allowed = 10 * NSEC_PER_MSEC;
+
+	/* No budget, no slow-down; no period, no news. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(5, allowed * 100,
+							     period, 0), 0);
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(3, allowed, 0,
+							     100), 3);
+
+	/* Over: as many halvings as it takes to get under, at once. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(0, allowed + 1,
+							     period, 100), 1);
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(0, 2 * allowed,
+							     period, 100), 1);
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(0, 3 * allowed,
+							     period, 100), 2);
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(1, 5 * allowed,
+							     period, 100), 4);
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(2, period,
+							     period, 100), 9);
+	/* Never beyond the largest slow-down, whatever it measured. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(15, U64_MAX / 2,
+							     period, 1),
+			MEM_SAMPLING_MAX_BUDGET_SHIFT);
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(40, 0, period,
+							     100),
+			MEM_SAMPLING_MAX_BUDGET_SHIFT - 1);
+
+	/* Within budget: keep the rate unless doubling it stays well under. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(3, allowed,
+							     period, 100), 3);
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(3, allowed / 2,
+							     period, 100), 3);
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(3, allowed / 3,
+							     period, 100), 2);
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(0, 0, period,
+							     100), 0);
+
+	/* The whole CPU: only more than all of it is over. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(0, period, period,
+							     MEM_SAMPLING_BUDGET_MAX),
+			0);
+	/* A period too short to allow a nanosecond still decides. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_budget_next_shift(0, 2, 10, 1), 1);
+}
+
+/* The governor's shift slows down whatever the consumer asked for. */
+static void mem_sampling_test_budget_interval(struct kunit *test)
+{
+	struct kunit_provider *kp = &kunit_providers[0];
+	struct mem_sampling_provider *provider;
+	struct mem_sampling_config cfg;
+	u32 budget;
+
+	mem_sampling_get_config(&cfg);
+	cfg.interval = 1024;
+	KUNIT_ASSERT_EQ(test, kunit_set_config(&cfg), 0);
+	provider = kunit_provider_init(0, MEM_SAMPLING_CAP_PADDR);
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(provider), 0);
+	KUNIT_ASSERT_EQ(test, mem_sampling_set_enabled(true), 0);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(2), 256);
+
+	/* No budget: the governor stops and changes nothing. */
+	KUNIT_EXPECT_FALSE(test, mem_sampling_budget_window(NSEC_PER_SEC,
+							    NSEC_PER_SEC,
+							    &budget));
+	KUNIT_EXPECT_EQ(test, budget, 0);
+	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 256);
+
+	/* Set here rather than by mem_sampling_set_budget(): no work runs. */
+	mutex_lock(&mem_sampling_lock);
+	mem_sampling_state.budget = 100;
+	mutex_unlock(&mem_sampling_lock);
+
+	/* 4% against 1%: four times slower than the consumer asked. */
+	KUNIT_EXPECT_TRUE(test, mem_sampling_budget_window(40 * NSEC_PER_MSEC,
+							   NSEC_PER_SEC,
+							   &budget));
+	KUNIT_EXPECT_EQ(test, budget, 100);
+	KUNIT_EXPECT_EQ(test, mem_sampling_state.budget_shift, 2);
+	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 1024);
+	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 1024);
+	/* The consumer's requests still count, under the governor's. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(0), 4096);
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_interval_shift(2), 1024);
+	/* The administrator's interval is the ceiling it works under. */
+	mem_sampling_get_config(&cfg);
+	KUNIT_EXPECT_EQ(test, cfg.interval, 1024);
+
+	/* Quiet: one step back at a time. */
+	KUNIT_EXPECT_TRUE(test, mem_sampling_budget_window(0, NSEC_PER_SEC,
+							   &budget));
+	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 512);
+
+	/* Bad budgets are refused and change nothing. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_budget(MEM_SAMPLING_BUDGET_MAX +
+						      1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mem_sampling_get_budget(), 100);
+
+	/* No budget any more: the rate asked for, at once. */
+	KUNIT_EXPECT_EQ(test, mem_sampling_set_budget(0), 0);
+	KUNIT_EXPECT_EQ(test, mem_sampling_get_effective_interval(), 256);
+	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 256);
+
+	/* Sampling off: the governor stops. */
+	KUNIT_ASSERT_EQ(test, mem_sampling_set_enabled(false), 0);
+	KUNIT_EXPECT_FALSE(test, mem_sampling_budget_window(0, NSEC_PER_SEC,
+							    &budget));
+	mem_sampling_unregister_provider(provider);
+}
+
 static struct kunit_case mem_sampling_test_cases[] = {
 	KUNIT_CASE(mem_sampling_test_dispatch_order),
 	KUNIT_CASE(mem_sampling_test_drop_accounting),
@@ -917,6 +1034,8 @@ static struct kunit_case mem_sampling_test_cases[] = {
 	KUNIT_CASE(mem_sampling_test_config),
 	KUNIT_CASE(mem_sampling_test_update_config),
 	KUNIT_CASE(mem_sampling_test_interval_shift),
+	KUNIT_CASE(mem_sampling_test_budget_decision),
+	KUNIT_CASE(mem_sampling_test_budget_interval),
 	KUNIT_CASE(mem_sampling_test_pause),
 	KUNIT_CASE(mem_sampling_test_provider_swap_under_load),
 	KUNIT_CASE(mem_sampling_test_consumer_under_load),

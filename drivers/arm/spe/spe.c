@@ -45,6 +45,7 @@
 #include <linux/platform_device.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sizes.h>
 #include <linux/smp.h>
 #include <linux/sysfs.h>
@@ -447,16 +448,20 @@ static irqreturn_t spe_perf_irq(int irq)
 static irqreturn_t spe_irq_handler(int irq, void *dev_id)
 {
 	struct spe_cpu *spe = dev_id;
+	u64 start;
 
 	/* While perf holds this CPU, the interrupt is perf's. */
 	if (spe->perf_owners)
 		return spe_perf_irq(irq);
 
+	start = local_clock();
 	spe_hw_sync();
 	if (!spe_handle_event(spe, true))
 		return IRQ_NONE;
 
 	spe_flush(spe);
+	/* Decoding and the consumers' share of it: the CPU budget's. */
+	mem_sampling_account(local_clock() - start);
 	return IRQ_HANDLED;
 }
 
