@@ -76,12 +76,16 @@
  *		NULL when it is stopped.  Every record belongs to it.  It is
  *		the current task (or, during a context switch, the outgoing
  *		one) or a task the test provider holds a reference on.
+ * @owner:	the task the records in @batch belong to: @target, or with
+ *		MEM_SAMPLING_CAP_CONTEXT the task whose pid they carry, found
+ *		under RCU and dispatched to before interrupts are enabled.
  * @lent_by:	the provider that lent this CPU's hardware to perf, or NULL.
  * @nr:		records in @batch.
- * @batch:	records of @target not yet dispatched.
+ * @batch:	records of @owner not yet dispatched.
  */
 struct mem_sampling_cpu {
 	struct task_struct *target;
+	struct task_struct *owner;
 	struct mem_sampling_provider *lent_by;
 	unsigned int nr;
 	struct mem_sampling_record batch[MEM_SAMPLING_BATCH];
@@ -261,38 +265,78 @@ void mem_sampling_records_flush(void)
 	count_vm_events(MEM_SAMPLING_SAMPLES, nr);
 	rcu_read_lock();
 	list_for_each_entry_rcu(consumer, &mem_sampling_state.consumers, node)
-		consumer->handle_batch(cpu->target, cpu->batch, nr);
+		consumer->handle_batch(cpu->owner, cpu->batch, nr);
 	rcu_read_unlock();
 	cpu->nr = 0;
 }
 EXPORT_SYMBOL_GPL(mem_sampling_records_flush);
 
+/*
+ * The task @rec belongs to, with MEM_SAMPLING_CAP_CONTEXT: the one whose
+ * pid it carries, usually this CPU's target or the previous owner.  NULL
+ * if that task is gone (or the record has no pid).  The caller has
+ * interrupts disabled, which keeps the task_struct from being freed until
+ * they are enabled again.
+ */
+static struct task_struct *mem_sampling_owner_of(struct mem_sampling_cpu *cpu,
+						 const struct mem_sampling_record *rec)
+{
+	struct task_struct *task;
+	pid_t pid = rec->context_id;
+
+	if (!(rec->flags & MEM_SAMPLING_RECORD_CONTEXT_VALID))
+		return NULL;
+	if (cpu->nr && task_pid_nr(cpu->owner) == pid)
+		return cpu->owner;
+	if (cpu->target && task_pid_nr(cpu->target) == pid)
+		return cpu->target;
+	rcu_read_lock();
+	task = find_task_by_pid_ns(pid, &init_pid_ns);
+	rcu_read_unlock();
+	return task;
+}
+
 /**
- * mem_sampling_records_add - queue records of this CPU's target.
+ * mem_sampling_records_add - queue records of this CPU's tasks.
  * @records:	decoded samples, in the order they were taken.
  * @nr:		how many.
  *
  * Interrupts disabled, on the CPU that took the samples.  The records are
- * copied; a full batch is dispatched on the spot.  Records arriving while
- * the provider is not started for any task (after a stop, before a start)
- * belong to nobody and are counted as dropped.
+ * copied; a full batch, or one whose records belong to another task than
+ * the next record, is dispatched on the spot.  Records that belong to
+ * nobody are counted as dropped: without MEM_SAMPLING_CAP_CONTEXT those
+ * arriving while the provider is not started for any task (after a stop,
+ * before a start), with it those whose task is gone.
  */
 void mem_sampling_records_add(const struct mem_sampling_record *records,
 			      unsigned int nr)
 {
 	struct mem_sampling_cpu *cpu = this_cpu_ptr(&mem_sampling_cpu);
-	unsigned int i;
+	const struct mem_sampling_provider *provider;
+	struct task_struct *owner = cpu->target;
+	unsigned int i, dropped = 0;
+	bool by_context;
 
 	lockdep_assert_irqs_disabled();
-	if (unlikely(!cpu->target)) {
-		count_vm_events(MEM_SAMPLING_DROPPED, nr);
-		return;
-	}
+	provider = rcu_dereference_sched(mem_sampling_state.provider);
+	by_context = provider &&
+		     (provider->caps.flags & MEM_SAMPLING_CAP_CONTEXT);
 	for (i = 0; i < nr; i++) {
+		if (by_context)
+			owner = mem_sampling_owner_of(cpu, &records[i]);
+		if (unlikely(!owner)) {
+			dropped++;
+			continue;
+		}
+		if (cpu->nr && owner != cpu->owner)
+			mem_sampling_records_flush();
+		cpu->owner = owner;
 		cpu->batch[cpu->nr++] = records[i];
 		if (cpu->nr == MEM_SAMPLING_BATCH)
 			mem_sampling_records_flush();
 	}
+	if (dropped)
+		count_vm_events(MEM_SAMPLING_DROPPED, dropped);
 }
 EXPORT_SYMBOL_GPL(mem_sampling_records_add);
 
@@ -364,7 +408,11 @@ struct task_struct *mem_sampling_switch_target(struct task_struct *task)
  * @prev's buffered records so they are dispatched as @prev's.  Stop the
  * provider unless @next will be sampled, in which case
  * __mem_sampling_sched_in() retargets it; providers sample user space only,
- * so nothing is taken in between.
+ * so nothing is taken in between.  A provider whose records carry their
+ * pid (MEM_SAMPLING_CAP_CONTEXT) is not drained between two sampled tasks:
+ * their records are attributed when the buffer fills or sampling stops on
+ * this CPU, and the switch costs nothing but the retarget.  An exiting
+ * task's records are drained while it can still be found.
  */
 void __mem_sampling_sched_out(struct task_struct *prev,
 			      struct task_struct *next)
@@ -374,12 +422,17 @@ void __mem_sampling_sched_out(struct task_struct *prev,
 
 	if (likely(!this_cpu_read(mem_sampling_cpu.target)))
 		return;
+	provider = rcu_dereference_sched(mem_sampling_state.provider);
+	if (READ_ONCE(mem_sampling_state.running) &&
+	    mem_sampling_task_wanted(next) &&
+	    (provider->caps.flags & MEM_SAMPLING_CAP_CONTEXT) &&
+	    !(prev->flags & PF_EXITING))
+		return;
 	start = local_clock();
 	if (!READ_ONCE(mem_sampling_state.running) ||
 	    !mem_sampling_task_wanted(next)) {
 		mem_sampling_retarget(NULL);
 	} else {
-		provider = rcu_dereference_sched(mem_sampling_state.provider);
 		provider->ops->drain();
 		mem_sampling_records_flush();
 	}
@@ -408,7 +461,10 @@ void __mem_sampling_sched_in(struct task_struct *prev,
 	if (!target || !cpu->target) {
 		mem_sampling_retarget(target);
 	} else {
-		/* Drained by __mem_sampling_sched_out(): retarget only. */
+		/*
+	 * Drained by __mem_sampling_sched_out(), or the records carry
+	 * their pid: retarget only.
+	 */
 		provider = rcu_dereference_sched(mem_sampling_state.provider);
 		cpu->target = next;
 		provider->ops->start(next);

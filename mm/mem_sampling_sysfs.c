@@ -353,7 +353,7 @@ static struct mem_sampling_caps_attr caps_max_buffer_size_attr = {
 };
 
 static const char * const caps_flag_names[] = {
-	"paddr", "latency", "data_source", "filter_op",
+	"paddr", "latency", "data_source", "filter_op", "context",
 };
 
 static ssize_t caps_flags_show(struct kobject *kobj,

@@ -14,7 +14,7 @@ mode against off).  Exits 1 if a workload has no run with mode off.
 import statistics
 import sys
 
-MODES = ('off', 'sampling', 'sample', 'scan')
+MODES = ('off', 'unsampled', 'sampling', 'sample', 'scan')
 # The figure of each workload and whether more is better.
 FIGURES = {
     'pingpong': ('ns_per_switch', False),
@@ -78,7 +78,7 @@ def main():
                 switch_ns[mode] = med
     if 'off' in switch_ns:
         print()
-        for mode in ('sampling', 'sample', 'scan'):
+        for mode in MODES[1:]:
             if mode in switch_ns:
                 print(f'per switch, {mode} against off: '
                       f'{switch_ns[mode] - switch_ns["off"]:+.0f} ns '

@@ -103,6 +103,12 @@ struct ctl_table;
 #define MEM_SAMPLING_CAP_LATENCY	BIT(1)	/* reports latencies, filters on them */
 #define MEM_SAMPLING_CAP_DATA_SOURCE	BIT(2)	/* reports where data came from */
 #define MEM_SAMPLING_CAP_FILTER_OP	BIT(3)	/* can sample only loads or stores */
+/*
+ * Every record carries in context_id the pid (in the initial pid namespace)
+ * of the task that made it: the core attributes records by it and need not
+ * drain the provider when one sampled task follows another on a CPU.
+ */
+#define MEM_SAMPLING_CAP_CONTEXT	BIT(4)
 
 /**
  * struct mem_sampling_provider_caps - what a provider can do, fixed at probe.
@@ -156,7 +162,9 @@ struct mem_sampling_config {
  * @configure:	apply @cfg to every CPU.  Process context, may sleep; the
  *		core has stopped sampling everywhere before calling it.
  * @start:	start or retarget sampling on this CPU for @task (user space
- *		only).  Records taken from now on belong to @task.
+ *		only).  Records taken from now on belong to @task (with
+ *		MEM_SAMPLING_CAP_CONTEXT, records of the previous task may
+ *		still be buffered: they carry its pid).
  * @stop:	stop sampling on this CPU.  Buffered records stay buffered.
  * @drain:	hand every completed record buffered on this CPU to the core
  *		(mem_sampling_records_add()) now.
@@ -215,9 +223,10 @@ void mem_sampling_unregister_consumer(struct mem_sampling_consumer *consumer);
 
 /*
  * Providers call these on the CPU that took the samples, interrupts
- * disabled: add records one by one, then flush once per interrupt or
- * drain.  Records are attributed to the task the provider was last
- * started for on this CPU.
+ * disabled: add records one by one, then flush before interrupts are
+ * enabled again (once per interrupt or drain).  Records are attributed to
+ * the task the provider was last started for on this CPU, or with
+ * MEM_SAMPLING_CAP_CONTEXT to the task whose pid they carry.
  */
 void mem_sampling_records_add(const struct mem_sampling_record *records,
 			      unsigned int nr);

@@ -566,6 +566,87 @@ static void mem_sampling_test_sched_switch(struct kunit *test)
 	mem_sampling_unregister_consumer(&a->consumer);
 }
 
+/* @nr load records, vaddr from @first on, each carrying @pid. */
+static void kunit_add_context_records(u64 first, unsigned int nr, pid_t pid)
+{
+	struct mem_sampling_record record = {
+		.flags = MEM_SAMPLING_RECORD_VADDR_VALID |
+			 MEM_SAMPLING_RECORD_CONTEXT_VALID,
+		.op = MEM_SAMPLING_OP_LOAD,
+		.context_id = pid,
+	};
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		record.vaddr = first + i;
+		mem_sampling_records_add(&record, 1);
+	}
+}
+
+/*
+ * Records that carry their pid (MEM_SAMPLING_CAP_CONTEXT): a switch
+ * between sampled tasks drains nothing, and each record reaches the task
+ * whose pid it carries: the target, the previous owner, any task found by
+ * pid; a record of a pid nobody has, or without a pid, is dropped.
+ */
+static void mem_sampling_test_context_attribution(struct kunit *test)
+{
+	struct kunit_consumer *a = &kunit_consumers[0];
+	struct kunit_provider *kp = &kunit_providers[0];
+	struct kunit_fake_task first, second;
+	u64 dropped = kunit_vm_event(MEM_SAMPLING_DROPPED);
+	struct mem_sampling_record no_pid = {
+		.flags = MEM_SAMPLING_RECORD_VADDR_VALID,
+	};
+	unsigned long flags;
+	unsigned int i;
+
+	kunit_fake_task_init(test, &first);
+	kunit_fake_task_init(test, &second);
+	/* Pids no task can have: found only as target or owner. */
+	first.task->pid = PID_MAX_LIMIT + 1;
+	second.task->pid = PID_MAX_LIMIT + 2;
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_consumer(kunit_consumer_init(0)), 0);
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(kunit_provider_init(0, MEM_SAMPLING_CAP_CONTEXT)), 0);
+	KUNIT_ASSERT_EQ(test, mem_sampling_set_enabled(true), 0);
+
+	local_irq_save(flags);
+	__mem_sampling_sched_out(current, first.task);
+	__mem_sampling_sched_in(current, first.task);
+	kunit_add_context_records(10, 2, first.task->pid);
+	__mem_sampling_sched_out(first.task, second.task);
+	__mem_sampling_sched_in(first.task, second.task);
+	/* No drain, no dispatch: first's records wait in the batch. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&kp->drains), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->records), 0);
+	/* The buffer fills: first's last record, then second's, ... */
+	kunit_add_context_records(12, 1, first.task->pid);
+	kunit_add_context_records(20, 2, second.task->pid);
+	/* ...one of a real task (this one), one of nobody, one without. */
+	kunit_add_context_records(30, 1, task_pid_nr(current));
+	kunit_add_context_records(40, 1, PID_MAX_LIMIT + 3);
+	mem_sampling_records_add(&no_pid, 1);
+	mem_sampling_records_flush();
+	/* A task that is not sampled: stop and drain. */
+	__mem_sampling_sched_out(second.task, current);
+	__mem_sampling_sched_in(second.task, current);
+	local_irq_restore(flags);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->records), 6);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->calls), 3);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_PTR_EQ(test, a->task_log[i], first.task);
+	KUNIT_EXPECT_EQ(test, a->vaddr_log[2], 12);
+	KUNIT_EXPECT_PTR_EQ(test, a->task_log[3], second.task);
+	KUNIT_EXPECT_PTR_EQ(test, a->task_log[4], second.task);
+	KUNIT_EXPECT_PTR_EQ(test, a->task_log[5], current);
+	KUNIT_EXPECT_EQ(test, kunit_vm_event(MEM_SAMPLING_DROPPED) - dropped,
+			2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kp->drains), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kp->stops), 1);
+	mem_sampling_unregister_consumer(&a->consumer);
+}
+
 /* Settings are checked against the caps and applied with sampling off. */
 static void mem_sampling_test_config(struct kunit *test)
 {
@@ -1031,6 +1112,7 @@ static struct kunit_case mem_sampling_test_cases[] = {
 	KUNIT_CASE(mem_sampling_test_enable_disable),
 	KUNIT_CASE(mem_sampling_test_process_filter),
 	KUNIT_CASE(mem_sampling_test_sched_switch),
+	KUNIT_CASE(mem_sampling_test_context_attribution),
 	KUNIT_CASE(mem_sampling_test_config),
 	KUNIT_CASE(mem_sampling_test_update_config),
 	KUNIT_CASE(mem_sampling_test_interval_shift),

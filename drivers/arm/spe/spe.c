@@ -95,7 +95,7 @@ struct spe_stats {
 	unsigned long data_loss;	/* PMBSR.DL: records lost */
 	unsigned long truncated;	/* records cut short, not handed on */
 	unsigned long dropped;		/* records the decoder could not parse */
-	unsigned long foreign;		/* records of another pid, not handed on */
+	unsigned long foreign;		/* records without a pid, not handed on */
 	unsigned long resets;		/* buffer found reset by perf's callbacks */
 	unsigned long pauses;		/* hand-overs to perf */
 	unsigned long resumes;		/* hand-backs from perf */
@@ -329,14 +329,15 @@ static void spe_collect(struct spe_cpu *spe)
 			continue;
 		}
 		/*
-		 * The core drains a task's records before the next task
-		 * runs, and only EL0 is sampled, so every record here was
-		 * made by the target.  With CONTEXTIDR_EL1 in the records,
-		 * check it: a record of another pid is never handed on.
+		 * With CONTEXTIDR_EL1 in the records (PMSCR_EL1.CX), each
+		 * carries the pid of its task and the core attributes it by
+		 * that (MEM_SAMPLING_CAP_CONTEXT): one without is never
+		 * handed on.  Without, the core drains a task's records
+		 * before the next task runs and only EL0 is sampled, so
+		 * every record here was made by the target.
 		 */
 		if (spe_context_is_pid &&
-		    (rec.flags & MEM_SAMPLING_RECORD_CONTEXT_VALID) &&
-		    rec.context_id != (u32)spe->target_pid) {
+		    !(rec.flags & MEM_SAMPLING_RECORD_CONTEXT_VALID)) {
 			foreign++;
 			continue;
 		}
@@ -934,6 +935,8 @@ static void spe_fill_provider(struct spe_device *sd)
 	sd->provider.ops = &spe_provider_ops;
 
 	pc->flags = MEM_SAMPLING_CAP_PADDR;
+	if (spe_context_is_pid)
+		pc->flags |= MEM_SAMPLING_CAP_CONTEXT;
 	if (caps->features & ARM_SPE_FEAT_FILT_LAT)
 		pc->flags |= MEM_SAMPLING_CAP_LATENCY;
 	if (caps->features & ARM_SPE_FEAT_LDS)
