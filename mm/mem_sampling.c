@@ -403,6 +403,15 @@ struct task_struct *mem_sampling_switch_target(struct task_struct *task)
 	return previous;
 }
 
+/* Retarget, charging the time to the CPU budget. */
+static void mem_sampling_retarget_charged(struct task_struct *next)
+{
+	u64 start = local_clock();
+
+	mem_sampling_retarget(next);
+	mem_sampling_account(local_clock() - start);
+}
+
 /*
  * prepare_task_switch(), interrupts disabled, @prev still current: drain
  * @prev's buffered records so they are dispatched as @prev's.  Stop the
@@ -446,7 +455,6 @@ void __mem_sampling_sched_in(struct task_struct *prev,
 	struct mem_sampling_cpu *cpu = this_cpu_ptr(&mem_sampling_cpu);
 	const struct mem_sampling_provider *provider;
 	struct task_struct *target;
-	u64 start;
 
 	/*
 	 * Not running: a state change is stopping every CPU, stop here now
@@ -457,28 +465,18 @@ void __mem_sampling_sched_in(struct task_struct *prev,
 		 mem_sampling_task_wanted(next) ? next : NULL;
 	if (cpu->target == target)
 		return;
-	start = local_clock();
 	if (!target || !cpu->target) {
-		mem_sampling_retarget(target);
-	} else {
-		/*
-	 * Drained by __mem_sampling_sched_out(), or the records carry
-	 * their pid: retarget only.
-	 */
-		provider = rcu_dereference_sched(mem_sampling_state.provider);
-		cpu->target = next;
-		provider->ops->start(next);
+		mem_sampling_retarget_charged(target);
+		return;
 	}
-	mem_sampling_account(local_clock() - start);
-}
-
-/* The IPIs of a state change, charged as a context switch is. */
-static void mem_sampling_retarget_charged(struct task_struct *next)
-{
-	u64 start = local_clock();
-
-	mem_sampling_retarget(next);
-	mem_sampling_account(local_clock() - start);
+	/*
+	 * Drained by __mem_sampling_sched_out(), or the records carry their
+	 * pid: retarget only, which a provider does without touching the
+	 * hardware, too cheap to be worth timing.
+	 */
+	provider = rcu_dereference_sched(mem_sampling_state.provider);
+	cpu->target = next;
+	provider->ops->start(next);
 }
 
 static void mem_sampling_stop_cpu(void *unused)

@@ -16,6 +16,7 @@
 reps=$(cmdline_arg msbench.sched_reps 5)
 workloads=$(cmdline_arg msbench.sched_workloads \
 	pingpong,hackbench-pipe,hackbench-socket,tbench | tr , ' ')
+rounds=$(cmdline_arg msbench.pingpong_rounds 30000)
 modes=$(cmdline_arg msbench.sched_modes off,unsampled,sampling,sample,scan |
 	tr , ' ')
 out=$OUTBOX/bench-sched.txt
@@ -40,6 +41,23 @@ set_sched_mode() {
 	esac
 }
 
+# rotate N WORD...: the words, starting at the Nth (cyclically).
+rotate() {
+	n=$1
+	shift
+	n=$(( (n - 1) % $# ))
+	i=0
+	for w; do
+		[ $i -ge $n ] && printf '%s ' "$w"
+		i=$((i + 1))
+	done
+	i=0
+	for w; do
+		[ $i -lt $n ] && printf '%s ' "$w"
+		i=$((i + 1))
+	done
+}
+
 switches() {
 	awk '/^ctxt/ { print $2 }' /proc/stat
 }
@@ -47,12 +65,14 @@ switches() {
 for rep in $(seq 1 "$reps"); do
 	for w in $workloads; do
 		case $w in
-		pingpong) args="pingpong -c 0 -n 50000" ;;
+		pingpong) args="pingpong -c 0 -n $rounds" ;;
 		hackbench-pipe) args="hackbench -g 4 -l 300 -s pipe" ;;
 		hackbench-socket) args="hackbench -g 4 -l 300 -s socket" ;;
 		tbench) args="tbench -c 8 -t 5" ;;
 		esac
-		for mode in $modes; do
+		# Each repetition starts one mode later: no mode always
+		# follows the same one.
+		for mode in $(rotate "$rep" $modes); do
 			set_sched_mode $mode || continue
 			cost=$(vmstat_get mem_sampling_cost_ns)
 			samples=$(vmstat_get mem_sampling_samples)
