@@ -61,7 +61,8 @@ COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'pgpromote_success', 'pgpromote_candidate', 'pgdemote_kswapd',
             'pgdemote_direct', 'pgdemote_pingpong',
             'numa_sampling_pages_promoted', 'numa_sampling_promote_first',
-            'numa_sampling_promote_refused', 'numa_sampling_promote_lowmem']
+            'numa_sampling_promote_refused', 'numa_sampling_promote_lowmem',
+            'mem_sampling_cost_ns', 'mem_sampling_budget_slower']
 MODES = ('off', 'ideal', 'scan', 'sample')
 # Time to 90% of the gap: each second's throughput is the median of this
 # many seconds around it; once a run has reached 90% of the gap, it must
@@ -255,6 +256,12 @@ def one_run(directory):
         'ops_total': throughput[-1]['ops'] if throughput else None,
         'mean_ops_per_s': (throughput[-1]['ops'] / throughput[-1]['elapsed']
                            if throughput and throughput[-1]['elapsed'] > 0 else None),
+        # What sampling cost (the CPU budget's accounting, summed over the
+        # CPUs), as a share of one CPU's time over the run.
+        'sampling_cost_pct': (100.0 * (after.get('mem_sampling_cost_ns', 0) -
+                                       before.get('mem_sampling_cost_ns', 0)) /
+                              (throughput[-1]['elapsed'] * 1e9)
+                              if throughput and throughput[-1]['elapsed'] > 0 else None),
         'balance_passes': len(passes),
         'lock_hold_per_pass_ms': statistics.mean(passes) if passes else None,
         'lock_hold_total_ms': sum(passes) if passes else None,
@@ -333,6 +340,8 @@ METRICS = [
     ('numa_pte_updates', 'PTE updates'),
     ('numa_pages_migrated', 'pages migrated'),
     ('mem_sampling_samples', 'samples taken'),
+    ('sampling_cost_pct', 'sampling cost, CPU budget accounting (% of one CPU)'),
+    ('mem_sampling_budget_slower', 'budget governor slow-downs'),
     ('numa_sampling_samples_used', 'samples used'),
     ('numa_sampling_samples_dropped', 'samples dropped (queue full)'),
     ('numa_sampling_interval_faster', 'sampling interval shortened'),
