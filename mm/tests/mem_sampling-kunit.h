@@ -593,6 +593,7 @@ static void mem_sampling_test_context_attribution(struct kunit *test)
 {
 	struct kunit_consumer *a = &kunit_consumers[0];
 	struct kunit_provider *kp = &kunit_providers[0];
+	struct mem_sampling_provider *provider;
 	struct kunit_fake_task first, second;
 	u64 dropped = kunit_vm_event(MEM_SAMPLING_DROPPED);
 	struct mem_sampling_record no_pid = {
@@ -606,8 +607,9 @@ static void mem_sampling_test_context_attribution(struct kunit *test)
 	/* Pids no task can have: found only as target or owner. */
 	first.task->pid = PID_MAX_LIMIT + 1;
 	second.task->pid = PID_MAX_LIMIT + 2;
+	provider = kunit_provider_init(0, MEM_SAMPLING_CAP_CONTEXT);
 	KUNIT_ASSERT_EQ(test, mem_sampling_register_consumer(kunit_consumer_init(0)), 0);
-	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(kunit_provider_init(0, MEM_SAMPLING_CAP_CONTEXT)), 0);
+	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(provider), 0);
 	KUNIT_ASSERT_EQ(test, mem_sampling_set_enabled(true), 0);
 
 	local_irq_save(flags);
