@@ -12,12 +12,13 @@
  * Every path that works on samples charges its time to the CPU it ran on:
  * the core's context switch hooks and IPIs (draining and starting the
  * provider, dispatching to consumers), the provider's interrupt handler
- * (decoding) and consumers' deferred work (NUMA balancing's task_work), all
- * through mem_sampling_account().  Once a period the governor compares the
- * busiest CPU's cost with the budget and asks the core for a slower or
- * faster rate (mem_sampling_budget_window()); a CPU that uses up a
- * period's budget early runs the governor at once, so a rate far too fast
- * for the machine lasts milliseconds, not a period.
+ * (decoding) and what consumers spend learning from the samples later
+ * (NUMA balancing's page table walks and decisions, not the migrations
+ * they lead to), all through mem_sampling_account().  Once a period the
+ * governor compares the busiest CPU's cost with the budget and asks the
+ * core for a slower or faster rate (mem_sampling_budget_window()); a CPU
+ * that uses up a period's budget early runs the governor at once, so a
+ * rate far too fast for the machine lasts milliseconds, not a period.
  *
  * The governor only ever slows sampling down from what the administrator
  * (interval) and the consumers (mem_sampling_set_interval_shift()) ask
@@ -204,15 +205,34 @@ static u64 mem_sampling_budget_busiest(void)
 	return busiest;
 }
 
+/*
+ * A period's length as the governor judges it: what passed since it began,
+ * but no less than a whole period.  Run early because a CPU spent a whole
+ * period's budget, the governor judges that cost against the period it
+ * was allowed for: a long task_work charged at once a few milliseconds
+ * into a period would otherwise read as a share many times too high and
+ * slow sampling down for many periods to come.
+ */
+static u64 mem_sampling_budget_period(u64 now)
+{
+	return max(now - mem_sampling_governor.start,
+		   (u64)MEM_SAMPLING_BUDGET_PERIOD_MS * NSEC_PER_MSEC);
+}
+
 static void mem_sampling_budget_fn(struct work_struct *work)
 {
-	struct mem_sampling_governor *gov = &mem_sampling_governor;
 	u64 now = ktime_get_ns();
 	u32 budget;
 
+	/*
+	 * Run early, the period is short and the share it measured high:
+	 * the governor then overshoots towards slower, on the safe side,
+	 * and comes back a step a period.
+	 */
 	if (!mem_sampling_budget_window(mem_sampling_budget_busiest(),
-					now - gov->start, &budget)) {
-		WRITE_ONCE(gov->limit_ns, 0);
+					now - mem_sampling_governor.start,
+					&budget)) {
+		WRITE_ONCE(mem_sampling_governor.limit_ns, 0);
 		return;
 	}
 	mem_sampling_budget_mark(now, budget);

@@ -1117,6 +1117,7 @@ static bool numa_sampling_chunk(struct mm_struct *mm,
 {
 	struct task_struct *p = current;
 	struct numa_sampling_batch batch;
+	u64 start = local_clock();
 	unsigned int i;
 
 	if (!mmap_read_trylock(mm))
@@ -1128,6 +1129,13 @@ static bool numa_sampling_chunk(struct mm_struct *mm,
 		numa_sampling_one(mm, sampled_mm, &chunk[i], &batch);
 	trace_sched_numa_balance_end(p, nr, batch.isolated);
 	mmap_read_unlock(mm);
+	/*
+	 * Learning from the samples is sampling's cost, charged to the CPU
+	 * budget; the migrations decided on are the balancing itself, as
+	 * scan mode's are, and are not: charged, they would slow sampling
+	 * down exactly while there is most to move.
+	 */
+	mem_sampling_account(local_clock() - start);
 
 	for (i = 0; i < batch.nr; i++)
 		numa_sampling_act(&batch.decisions[i]);
@@ -1135,11 +1143,13 @@ static bool numa_sampling_chunk(struct mm_struct *mm,
 }
 
 /*
- * Current processes its queued samples, at most one queue's worth, a
- * chunk at a time.
+ * The task_work: current processes its queued samples, at most one
+ * queue's worth, a chunk at a time.
  */
-static void numa_sampling_process(struct numa_sampling_queue *queue)
+static void numa_sampling_work(struct callback_head *work)
 {
+	struct numa_sampling_queue *queue =
+		container_of(work, struct numa_sampling_queue, work);
 	struct numa_sampling_entry chunk[NUMA_SAMPLING_CHUNK];
 	unsigned int budget = NUMA_SAMPLING_QUEUE_LEN, nr;
 	struct task_struct *p = current;
@@ -1181,16 +1191,6 @@ static void numa_sampling_process(struct numa_sampling_queue *queue)
 		}
 		cond_resched();
 	}
-}
-
-/* The task_work: sampling's cost, charged to the CPU budget. */
-static void numa_sampling_work(struct callback_head *work)
-{
-	u64 start = local_clock();
-
-	numa_sampling_process(container_of(work, struct numa_sampling_queue,
-					   work));
-	mem_sampling_account(local_clock() - start);
 }
 
 /* ------------------------------------------- adaptive sampling rate */
