@@ -205,20 +205,6 @@ static u64 mem_sampling_budget_busiest(void)
 	return busiest;
 }
 
-/*
- * A period's length as the governor judges it: what passed since it began,
- * but no less than a whole period.  Run early because a CPU spent a whole
- * period's budget, the governor judges that cost against the period it
- * was allowed for: a long task_work charged at once a few milliseconds
- * into a period would otherwise read as a share many times too high and
- * slow sampling down for many periods to come.
- */
-static u64 mem_sampling_budget_period(u64 now)
-{
-	return max(now - mem_sampling_governor.start,
-		   (u64)MEM_SAMPLING_BUDGET_PERIOD_MS * NSEC_PER_MSEC);
-}
-
 static void mem_sampling_budget_fn(struct work_struct *work)
 {
 	u64 now = ktime_get_ns();
