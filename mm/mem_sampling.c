@@ -431,20 +431,18 @@ void __mem_sampling_sched_out(struct task_struct *prev,
 
 	if (likely(!this_cpu_read(mem_sampling_cpu.target)))
 		return;
+	if (!READ_ONCE(mem_sampling_state.running) ||
+	    !mem_sampling_task_wanted(next)) {
+		mem_sampling_retarget_charged(NULL);
+		return;
+	}
 	provider = rcu_dereference_sched(mem_sampling_state.provider);
-	if (READ_ONCE(mem_sampling_state.running) &&
-	    mem_sampling_task_wanted(next) &&
-	    (provider->caps.flags & MEM_SAMPLING_CAP_CONTEXT) &&
+	if ((provider->caps.flags & MEM_SAMPLING_CAP_CONTEXT) &&
 	    !(prev->flags & PF_EXITING))
 		return;
 	start = local_clock();
-	if (!READ_ONCE(mem_sampling_state.running) ||
-	    !mem_sampling_task_wanted(next)) {
-		mem_sampling_retarget(NULL);
-	} else {
-		provider->ops->drain();
-		mem_sampling_records_flush();
-	}
+	provider->ops->drain();
+	mem_sampling_records_flush();
 	mem_sampling_account(local_clock() - start);
 }
 
