@@ -171,8 +171,11 @@ unsigned int mem_sampling_budget_next_shift(unsigned int shift, u64 cost_ns,
 	return shift;
 }
 
-/* Start a period: mark every CPU's cost and the time. */
-static void mem_sampling_budget_mark(u64 now, u32 budget)
+/*
+ * Start a period at @now: mark every CPU's cost and the time, and run the
+ * governor at its end.
+ */
+static void mem_sampling_budget_next_period(u64 now, u32 budget)
 {
 	int cpu;
 
@@ -187,6 +190,8 @@ static void mem_sampling_budget_mark(u64 now, u32 budget)
 	WRITE_ONCE(mem_sampling_governor.limit_ns,
 		   div_u64((u64)MEM_SAMPLING_BUDGET_PERIOD_MS * NSEC_PER_MSEC *
 			   budget, MEM_SAMPLING_BUDGET_MAX));
+	schedule_delayed_work(&mem_sampling_budget_work,
+			      msecs_to_jiffies(MEM_SAMPLING_BUDGET_PERIOD_MS));
 }
 
 /* The largest cost any online CPU was charged since its mark. */
@@ -221,9 +226,7 @@ static void mem_sampling_budget_fn(struct work_struct *work)
 		WRITE_ONCE(mem_sampling_governor.limit_ns, 0);
 		return;
 	}
-	mem_sampling_budget_mark(now, budget);
-	schedule_delayed_work(&mem_sampling_budget_work,
-			      msecs_to_jiffies(MEM_SAMPLING_BUDGET_PERIOD_MS));
+	mem_sampling_budget_next_period(now, budget);
 }
 
 /**
@@ -239,9 +242,7 @@ void mem_sampling_budget_start(u32 budget)
 {
 	if (delayed_work_pending(&mem_sampling_budget_work))
 		return;
-	mem_sampling_budget_mark(ktime_get_ns(), budget);
-	schedule_delayed_work(&mem_sampling_budget_work,
-			      msecs_to_jiffies(MEM_SAMPLING_BUDGET_PERIOD_MS));
+	mem_sampling_budget_next_period(ktime_get_ns(), budget);
 }
 
 /*
