@@ -3,8 +3,8 @@
 #
 # make patches: the series of patches/series (scripts/series.sh) as git
 # format-patch mails with a cover letter in build/patches, for `git am`
-# onto a clean 6.12.y tree.  Each commit adds its overlay files and applies
-# its hooks, with its changelog.  The git tree is left at the last commit
+# onto a clean 6.12.y tree.  Each commit adds its overlay files as they
+# are at that commit and applies its hooks, with its changelog.  The git tree is left at the last commit
 # (branch export) for make check-series.  With --verify, the series is
 # applied with git am to a clean copy and the result compared, file by
 # file, with the tree make kernel builds.
@@ -47,11 +47,7 @@ git_ checkout -q -f -B export base
 git_ clean -q -fdx
 
 for c in $(series_commits); do
-	for f in $(series_files "$c"); do
-		k=$(series_kernel_path "$f")
-		mkdir -p "$repo/$(dirname "$k")"
-		cp "$top/$f" "$repo/$k"
-	done
+	series_lay_files "$c" "$repo"
 	for p in $(series_hooks "$c"); do
 		patch -s -p1 -d "$repo" --forward --batch --no-backup-if-mismatch \
 			-r - < "$p" || die "${p#$top/} does not apply"

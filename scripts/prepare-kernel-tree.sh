@@ -43,7 +43,7 @@ cp -al "$pristine" "$stage"
 ours=$stage.ours
 : > "$ours"
 series_check
-for p in $(series_all_hooks); do
+for p in $(series_kernel_hooks); do
 	if ! out=$(patch -p1 -d "$stage" --forward --batch --no-backup-if-mismatch \
 		   -r - < "$p" 2>&1); then
 		echo "$out" >&2
@@ -52,7 +52,8 @@ for p in $(series_all_hooks); do
 	series_patch_targets "$p" >> "$ours"
 done
 
-# The overlay: new files only; an overlay file must not shadow a kernel one.
+# The overlay as it is at the end of the series (overlay patches are in
+# it); new files only, an overlay file must not shadow a kernel one.
 for f in $(series_overlay_files); do
 	k=$(series_kernel_path "$f")
 	[ ! -e "$pristine/$k" ] ||

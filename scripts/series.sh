@@ -7,8 +7,12 @@
 #   message    its changelog: a "Subject: " line, a blank line, the body
 #   files      the overlay paths it adds (files or directories, one a line;
 #              selftests/... lands in tools/testing/selftests/mem_sampling/)
-#   *.patch    its hooks into existing kernel files, applied in name order
-# Every overlay file belongs to exactly one commit.
+#   *.patch    its hooks into existing kernel files, applied in name order;
+#              or an overlay patch: its change to files an earlier commit
+#              adds (a later feature's hooks into the core, say)
+# Every overlay file belongs to exactly one commit.  The repository holds
+# overlay files as they are at the end of the series: the commit that adds
+# one adds it with the overlay patches of later commits taken back out.
 #
 # Expects $top (the repository) to be set.
 
@@ -30,7 +34,7 @@ series_hooks() {
 	return 0
 }
 
-# Every hook patch of the series, in order.
+# Every hook patch of the series, in order, overlay patches included.
 series_all_hooks() {
 	local c
 	for c in $(series_commits); do
@@ -41,6 +45,30 @@ series_all_hooks() {
 # The files of the kernel tree a patch changes.
 series_patch_targets() {
 	grep -E '^\+\+\+ ' "$1" | awk '{print $2}' | sed 's|^b/||'
+}
+
+# The repository path of kernel path $1.
+series_repo_path() {
+	case $1 in
+	tools/testing/selftests/mem_sampling/*)
+		echo "selftests/${1#tools/testing/selftests/mem_sampling/}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# Does hook patch $1 change files the series adds (an overlay patch)?
+series_is_overlay_patch() {
+	local f
+	f=$(series_patch_targets "$1" | head -1)
+	[ -e "$top/$(series_repo_path "$f")" ]
+}
+
+# The hook patches of the series that change kernel files, in order.
+series_kernel_hooks() {
+	local p
+	for p in $(series_all_hooks); do
+		series_is_overlay_patch "$p" || echo "$p"
+	done
 }
 
 # The kernel path of repository path $1.
@@ -68,10 +96,31 @@ series_files() {
 	(cd "$top" && find $entries -type f ! -name '*.o' ! -name '*~') | sort
 }
 
+# Write the overlay files commit $1 adds into tree $2 (kernel paths) as
+# they are at that commit: the repository's version with the overlay
+# patches of later commits taken back out, the last first.
+series_lay_files() {
+	local c=$1 dir=$2 f k p ours
+	ours=$(for f in $(series_files "$c"); do
+		k=$(series_kernel_path "$f")
+		mkdir -p "$dir/$(dirname "$k")"
+		cp "$top/$f" "$dir/$k"
+		echo "$k"
+	done)
+	for p in $(series_commits | sed "1,/^$c\$/d" |
+		   while read -r l; do series_hooks "$l"; done | tac); do
+		series_is_overlay_patch "$p" || continue
+		series_patch_targets "$p" | grep -qxF "$ours" || continue
+		patch -R -s -p1 -d "$dir" --batch --no-backup-if-mismatch -r - < "$p" ||
+			series_die "${p#$top/} does not come back out of the files of $c: fix it by hand"
+	done
+}
+
 # Check the series: every commit has a message, every overlay file is in
-# exactly one commit.  Prints what is wrong and fails.
+# exactly one commit, no hook patch changes kernel and overlay files both.
+# Prints what is wrong and fails.
 series_check() {
-	local c claimed missing dup
+	local c claimed missing dup p f kind
 	for c in $(series_commits); do
 		[ -d "$series_dir/$c" ] || series_die "patches/series: no directory patches/$c"
 		grep -q '^Subject: ' "$series_dir/$c/message" 2>/dev/null ||
@@ -84,6 +133,20 @@ series_check() {
 	[ -z "$dup" ] || series_die "in more than one commit's files: $dup"
 	missing=$(comm -23 <(series_overlay_files) <(echo "$claimed"))
 	[ -z "$missing" ] || series_die "in no commit's files (add them to one): $missing"
+	for p in $(series_all_hooks); do
+		kind=
+		for f in $(series_patch_targets "$p"); do
+			if [ -e "$top/$(series_repo_path "$f")" ]; then
+				[ "$kind" != kernel ] || kind=mixed
+				[ "$kind" = mixed ] || kind=overlay
+			else
+				[ "$kind" != overlay ] || kind=mixed
+				[ "$kind" = mixed ] || kind=kernel
+			fi
+		done
+		[ "$kind" != mixed ] ||
+			series_die "${p#$top/} changes kernel and overlay files: split it"
+	done
 }
 
 # The subject of commit $1.
