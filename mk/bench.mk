@@ -15,6 +15,11 @@ ifeq ($(filter 0 1 2 3 4 5 6 7 8 9,$(BENCH_REGION_ORDER)),)
 $(error BENCH_REGION_ORDER=$(BENCH_REGION_ORDER): must be one of 0-9)
 endif
 endif
+# sample@B adds sample mode with a CPU budget of B basis points.
+BENCH_MODES ?= off ideal scan sample
+ifneq ($(filter-out off ideal scan sample sample@%,$(BENCH_MODES)),)
+$(error BENCH_MODES: $(filter-out off ideal scan sample sample@%,$(BENCH_MODES)): modes are off, ideal, scan, sample and sample@BUDGET)
+endif
 BENCH_SYSCTLS = $(if $(BENCH_REGION_ORDER),sysctl.kernel.numa_balancing_mem_sampling_region_order=$(BENCH_REGION_ORDER))
 
 GUEST_BINS += $(BUILD)/guest-bin/numa-cost
@@ -53,7 +58,7 @@ bench: kernel initramfs $(QEMU)
 	@[ "$(GUEST_TOPOLOGY)" != numa2 ] || \
 		for t in $(BENCH_TARGETS); do $(MAKE) -s $$t || exit 1; done
 	@rm -rf $(BUILD)/guest-out/bench$(GUEST_SUFFIX)
-	@GUEST_MEM=4G GUEST_APPEND="msbench.reps=$(BENCH_REPS) msbench.workloads=$(subst $(space),$(comma),$(BENCH_WORKLOADS)) msbench.seconds=$(BENCH_SECONDS) $(BENCH_SYSCTLS)" \
+	@GUEST_MEM=4G GUEST_APPEND="msbench.reps=$(BENCH_REPS) msbench.workloads=$(subst $(space),$(comma),$(BENCH_WORKLOADS)) msbench.seconds=$(BENCH_SECONDS) msbench.modes=$(subst $(space),$(comma),$(BENCH_MODES)) $(BENCH_SYSCTLS)" \
 		QEMU=$(QEMU) scripts/boot-guest.sh $(BUILD) $(KOBJ)/arch/arm64/boot/Image \
 		$(BUILD)/initramfs.cpio.gz bench 7200
 	@$(PYTHON) scripts/bench-report.py $(BUILD)/guest-out/bench$(GUEST_SUFFIX) \
@@ -61,7 +66,7 @@ bench: kernel initramfs $(QEMU)
 	@# Each machine has its own generated part of bench/RESULTS.md.
 	@$(PYTHON) scripts/update-results.py bench/RESULTS.md $(BUILD)/bench$(GUEST_SUFFIX)/results.md \
 		"$$(cat $(KPRISTINE)/.debian-version)" \
-		"make bench$(if $(GUEST_SUFFIX), TOPOLOGY=$(GUEST_TOPOLOGY)) BENCH_REPS=$(BENCH_REPS) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_WORKLOADS='$(BENCH_WORKLOADS)'$(if $(BENCH_REGION_ORDER), BENCH_REGION_ORDER=$(BENCH_REGION_ORDER))" \
+		"make bench$(if $(GUEST_SUFFIX), TOPOLOGY=$(GUEST_TOPOLOGY)) BENCH_REPS=$(BENCH_REPS) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_WORKLOADS='$(BENCH_WORKLOADS)'$(if $(filter-out off ideal scan sample,$(BENCH_MODES)), BENCH_MODES='$(BENCH_MODES)')$(if $(BENCH_REGION_ORDER), BENCH_REGION_ORDER=$(BENCH_REGION_ORDER))" \
 		$(GUEST_TOPOLOGY)
 
 help-parts::
@@ -69,6 +74,7 @@ help-parts::
 	@echo '                 on, sample and scan mode (BENCH_SCHED_REPS=$(BENCH_SCHED_REPS)), part of bench'
 	@echo '  bench          all workloads, scan vs sample mode against off and ideal placement,'
 	@echo '                 BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
-	@echo '                 (BENCH_WORKLOADS="$(BENCH_WORKLOADS)", BENCH_REGION_ORDER=N sets kernel.numa_balancing_mem_sampling_region_order)'
+	@echo '                 (BENCH_WORKLOADS="$(BENCH_WORKLOADS)", BENCH_REGION_ORDER=N sets kernel.numa_balancing_mem_sampling_region_order,'
+	@echo '                 BENCH_MODES="$(BENCH_MODES)"; sample@B: sample mode with a CPU budget of B basis points)'
 	@echo '                 TOPOLOGY=tiered: the tiered workload, upstream tiering (hint faults) vs tiering'
 	@echo '                 from samples, written to its own part of bench/RESULTS.md'

@@ -64,6 +64,14 @@ COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'numa_sampling_promote_refused', 'numa_sampling_promote_lowmem',
             'mem_sampling_cost_ns', 'mem_sampling_budget_slower']
 MODES = ('off', 'ideal', 'scan', 'sample')
+# sample@B: sample mode with a CPU budget of B basis points (BENCH_MODES).
+MODE = r'(?:off|ideal|scan|sample(?:@\d+)?)'
+
+
+def modes_of(runs):
+    """The four modes, then the budget variants of sample mode by budget."""
+    extra = {k[1] for k in runs} - set(MODES)
+    return list(MODES) + sorted(extra, key=lambda m: int(m.partition('@')[2]))
 # Time to 90% of the gap: each second's throughput is the median of this
 # many seconds around it; once a run has reached 90% of the gap, it must
 # not fall back under FLOOR of it.
@@ -279,7 +287,7 @@ def currency(workload, runs):
     of it for every run of @workload (set in the runs); the references."""
     of_mode = {mode: [r for k, r in sorted(runs.items())
                       if k[0] == workload and k[1] == mode and 'skipped' not in r]
-               for mode in MODES}
+               for mode in modes_of(runs)}
     ref = {'work_ops': median_of(of_mode['off'], 'ops_total')}
     if not ref['work_ops'] or not of_mode['ideal']:
         ref['note'] = 'no off or no ideal run: no fixed work, no gap'
@@ -449,7 +457,7 @@ def plot_throughput(out_dir, workload, runs, ref):
     if not shutil.which('gnuplot'):
         return None
     lines = []
-    for mode in MODES:
+    for mode in modes_of(runs):
         run = runs.get((workload, mode, 1))
         if not run or not run.get('throughput'):
             continue
@@ -478,7 +486,7 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     runs = {}
     for name in sorted(os.listdir(bench_dir)) if os.path.isdir(bench_dir) else []:
-        m = re.match(r'^(\w+)-(off|ideal|scan|sample)-(\d+)$', name)
+        m = re.match(rf'^(\w+)-({MODE})-(\d+)$', name)
         if m:
             runs[(m.group(1), m.group(2), int(m.group(3)))] = one_run(os.path.join(bench_dir, name))
     if not runs:
@@ -488,13 +496,15 @@ def main():
     workloads = sorted({k[0] for k in runs})
     summary = {}
     references = {w: currency(w, runs) for w in workloads}
-    md = ['| workload | metric | scan mode | sample mode | scan / sample |',
-          '|---|---|---|---|---|']
+    variants = modes_of(runs)[len(MODES):]
+    md = ['| workload | metric | scan mode | sample mode | scan / sample |' +
+          ''.join(f' {v} |' for v in variants),
+          '|---|---|---|---|---|' + '---|' * len(variants)]
     headline = ['| workload | mode | ' + ' | '.join(label for _, label in HEADLINE) + ' |',
                 '|---|---|' + '---|' * len(HEADLINE)]
     for w in workloads:
         summary[w] = {'references': references[w]}
-        for mode in MODES:
+        for mode in modes_of(runs):
             mode_runs = [r for k, r in runs.items() if k[0] == w and k[1] == mode
                          and 'skipped' not in r]
             summary[w][mode] = {key: spread([metric(r, key) for r in mode_runs])
@@ -518,7 +528,8 @@ def main():
             # A ratio against zero (samples in scan mode) says nothing.
             if scan and sample and scan['median'] and sample['median']:
                 ratio = f"{scan['median'] / sample['median']:.2f}x"
-            md.append(f'| {w} | {label} | {fmt(scan)} | {fmt(sample)} | {ratio} |')
+            md.append(f'| {w} | {label} | {fmt(scan)} | {fmt(sample)} | {ratio} |' +
+                      ''.join(f' {fmt(summary[w][v][key])} |' for v in variants))
         summary[w]['plot'] = plot(out_dir, w, runs)
         summary[w]['plot_throughput'] = plot_throughput(out_dir, w, runs, references[w])
 

@@ -66,6 +66,7 @@ COUNTERS="numa_hint_faults numa_pte_updates numa_pages_migrated
 	  numa_sampling_interval_slower"
 
 EFFECTIVE_INTERVAL=/sys/kernel/mm/mem_sampling/effective_interval
+BUDGET=/sys/kernel/mm/mem_sampling/budget
 
 # tier_of NODE: the memory tier directory whose nodelist has NODE.
 tier_of() {
@@ -96,7 +97,9 @@ slow_node() {
 # run_one WORKLOAD MODE REP SIZE_MIB SECONDS DIR: one workload run in one
 # mode, with a live line a second (MS-LIVE ...) and its data left in DIR:
 # MODE scan or sample (memory starts on node 1, the worker runs on CPU 0 of
-# node 0), or one of the two references with NUMA balancing off: off (the
+# node 0), sample@B (sample mode with a CPU budget of B basis points
+# instead of the default), or one of the two references with NUMA
+# balancing off: off (the
 # same placement, left where it is) and ideal (memory on the worker's own
 # node from the start).  The CPUs are the same in all four.  Workload
 # tiered: the memory starts on the slow tier (slow_node), scan and sample
@@ -109,7 +112,10 @@ run_one() {
 	tr=/sys/kernel/tracing
 	events="$tr/events/sched/sched_numa_balance_start $tr/events/sched/sched_numa_balance_end"
 	mkdir -p "$dir"
-	balancing=$mode node=1 numab=1 local=
+	balancing=$mode node=1 numab=1 local= budget=
+	case $mode in
+	sample@*) balancing=sample budget=${mode#sample@} ;;
+	esac
 	if [ "$w" = tiered ]; then
 		if ! node=$(slow_node); then
 			echo "unavailable: no slower memory tier (TOPOLOGY=tiered)" > "$dir/skipped"
@@ -126,6 +132,15 @@ run_one() {
 		echo "unavailable: this kernel cannot run $mode mode" > "$dir/skipped"
 		echo "MS-LIVE $w-$mode-$rep skipped: $mode mode unavailable"
 		return 0
+	fi
+	if [ -n "$budget" ]; then
+		saved_budget=$(cat $BUDGET)
+		if ! echo "$budget" > $BUDGET; then
+			echo "unavailable: budget $budget refused" > "$dir/skipped"
+			echo "MS-LIVE $w-$mode-$rep skipped: budget $budget refused"
+			set_mode off
+			return 0
+		fi
 	fi
 	have_trace=1
 	for e in $events; do [ -d "$e" ] || have_trace=0; done
@@ -161,4 +176,5 @@ run_one() {
 		cat "$tr/trace" > "$dir/trace.txt"
 	fi
 	set_mode off
+	[ -z "$budget" ] || echo "$saved_budget" > $BUDGET
 }

@@ -11,6 +11,8 @@
 reps=$(cmdline_arg msbench.reps 3)
 workloads=$(cmdline_arg msbench.workloads uniform,skewed,shared,thp | tr , ' ')
 seconds=$(cmdline_arg msbench.seconds 20)
+# Modes in the order run; sample@B is sample mode with a budget of B bp.
+modes=$(cmdline_arg msbench.modes off,ideal,scan,sample | tr , ' ')
 
 # Sizes for a 4 GiB guest (2 GiB a node): skewed is the large footprint;
 # tiered's is a quarter larger than node 0 (the top tier the worker is on),
@@ -26,11 +28,11 @@ size_of() {
 
 echo always > /sys/kernel/mm/transparent_hugepage/enabled
 region=/proc/sys/kernel/numa_balancing_mem_sampling_region_order
-echo "bench: reps=$reps workloads=$workloads seconds=$seconds" \
+echo "bench: reps=$reps workloads=$workloads modes=$modes seconds=$seconds" \
 	"region_order=$(cat $region 2>/dev/null || echo none)"
 for rep in $(seq 1 "$reps"); do
 	for w in $workloads; do
-		for mode in off ideal scan sample; do
+		for mode in $modes; do
 			run_one "$w" "$mode" "$rep" "$(size_of "$w")" "$seconds" \
 				"$OUTBOX/bench/$w-$mode-$rep"
 		done
