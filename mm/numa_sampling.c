@@ -337,6 +337,17 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 	mm = READ_ONCE(task->mm);
 	if (!mm)
 		return;
+	/*
+	 * The scan leaves a new process alone for
+	 * numa_balancing_scan_delay_ms of its run time, so short-lived
+	 * processes cost nothing; so do its samples.  task_numa_work()
+	 * starts the first pass of a sampled task's mm all the same, which
+	 * numa_scan_seq counts from 0 (fork and exec).
+	 */
+	if (!READ_ONCE(mm->numa_scan_seq)) {
+		count_vm_numa_events(NUMA_SAMPLING_SKIP_NEW, nr);
+		return;
+	}
 
 	queue = numa_sampling_task_queue(task);
 	if (!queue) {

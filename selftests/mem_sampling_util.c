@@ -169,6 +169,7 @@ const char * const ms_counter_names[VM_NR_COUNTERS] = {
 	[VM_SKIP_FOLIO]		= "numa_sampling_skip_folio",
 	[VM_SKIP_PADDR]		= "numa_sampling_skip_paddr",
 	[VM_SKIP_HINTED]	= "numa_sampling_skip_hinted",
+	[VM_SKIP_NEW]		= "numa_sampling_skip_new",
 	[VM_SCANS_REPLACED]	= "numa_sampling_scans_replaced",
 	[VM_AROUND]		= "numa_sampling_pages_migrated_around",
 	[VM_PROMOTED]		= "numa_sampling_pages_promoted",

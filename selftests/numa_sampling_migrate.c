@@ -122,7 +122,9 @@ TEST_F(numa_sampling, other_mm)
 	if (child == 0) {
 		char *buf = alloc_on_node(1, 1);
 
-		if (write(to_parent[1], &buf, sizeof(buf)) != sizeof(buf))
+		/* Samples of a process count from its first balancing pass. */
+		if (!buf || numa_sampling_wait_first_pass() ||
+		    write(to_parent[1], &buf, sizeof(buf)) != sizeof(buf))
 			_exit(2);
 		/* The records queued for us are processed when read returns. */
 		if (read(to_child[0], &c, 1) != 1)
@@ -161,6 +163,46 @@ TEST_F(numa_sampling, other_mm)
 					      VM_SKIP_UNMAPPED, 1LL,
 					      VM_SKIP_PADDR, 1LL, -1));
 	munmap(mine, page_size);
+}
+
+/*
+ * A new process is balanced from its samples when the scan would start
+ * with it, at its first balancing pass (scan_delay_ms of its run time):
+ * until then its samples are counted and dropped.
+ */
+TEST_F(numa_sampling, new_process_waits)
+{
+	int to_child[2], to_parent[2], status;
+	struct ms_counters before;
+	char *theirs = NULL;
+	pid_t child;
+	char c = 0;
+
+	ASSERT_EQ(0, ms_write(NUMAB_DEBUGFS "scan_delay_ms", "60000"));
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		char *buf = alloc_on_node(1, 1);
+
+		if (write(to_parent[1], &buf, sizeof(buf)) != sizeof(buf))
+			_exit(2);
+		/* Anything queued for us is processed when read returns. */
+		if (read(to_child[0], &c, 1) != 1)
+			_exit(2);
+		_exit(ms_node_of(0, buf) == 1 ? 0 : 1);
+	}
+	ASSERT_EQ(sizeof(theirs), read(to_parent[0], &theirs, sizeof(theirs)));
+	ASSERT_NE(NULL, theirs);
+	ASSERT_EQ(0, ms_counters_read(&before));
+	EXPECT_EQ(0, inject_access(child, theirs, true));
+	EXPECT_EQ(1, write(to_child[1], &c, 1));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the new process's page moved");
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
+					      VM_SKIP_NEW, 1LL, -1));
 }
 
 /* Memory bound to node 1 by MPOL_BIND stays there. */

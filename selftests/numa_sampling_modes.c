@@ -88,8 +88,9 @@ static int numab_fast_scan(void)
 }
 
 /*
- * Its short run time keeps task_numa_work() away (the default scan delay
- * is a second of CPU time), so a scan during the short spell in scan mode
+ * Its first balancing pass, in sample mode, lets its samples be used; its
+ * short run time after it keeps the next task_numa_work() away (a scan
+ * period of CPU time), so a scan during the short spell in scan mode
  * cannot make the counters move.
  */
 static int mode_switch_child(void)
@@ -99,7 +100,7 @@ static int mode_switch_child(void)
 	char *buf;
 
 	buf = alloc_on_node(2, 1);
-	if (!buf || ms_counters_read(&before))
+	if (!buf || numa_sampling_wait_first_pass() || ms_counters_read(&before))
 		return 2;
 	ok &= !ms_write(MS_NUMA_SYSCTL, "0");
 	ok &= !inject_access(0, buf, true);
