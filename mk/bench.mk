@@ -15,10 +15,11 @@ ifeq ($(filter 0 1 2 3 4 5 6 7 8 9,$(BENCH_REGION_ORDER)),)
 $(error BENCH_REGION_ORDER=$(BENCH_REGION_ORDER): must be one of 0-9)
 endif
 endif
-# sample@B adds sample mode with a CPU budget of B basis points.
+# Variants of sample mode: sample+EVENT (event_filter), sample~N
+# (min_latency), sample@B (budget in basis points), in that order.
 BENCH_MODES ?= off ideal scan sample
-ifneq ($(filter-out off ideal scan sample sample@%,$(BENCH_MODES)),)
-$(error BENCH_MODES: $(filter-out off ideal scan sample sample@%,$(BENCH_MODES)): modes are off, ideal, scan, sample and sample@BUDGET)
+ifneq ($(filter-out off ideal scan sample sample+% sample~% sample@%,$(BENCH_MODES)),)
+$(error BENCH_MODES: $(filter-out off ideal scan sample sample+% sample~% sample@%,$(BENCH_MODES)): modes are off, ideal, scan, sample and its variants sample+EVENT~LATENCY@BUDGET)
 endif
 BENCH_SYSCTLS = $(if $(BENCH_REGION_ORDER),sysctl.kernel.numa_balancing_mem_sampling_region_order=$(BENCH_REGION_ORDER))
 
@@ -75,6 +76,7 @@ help-parts::
 	@echo '  bench          all workloads, scan vs sample mode against off and ideal placement,'
 	@echo '                 BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
 	@echo '                 (BENCH_WORKLOADS="$(BENCH_WORKLOADS)", BENCH_REGION_ORDER=N sets kernel.numa_balancing_mem_sampling_region_order,'
-	@echo '                 BENCH_MODES="$(BENCH_MODES)"; sample@B: sample mode with a CPU budget of B basis points)'
+	@echo '                 BENCH_MODES="$(BENCH_MODES)"; sample+EVENT~N@B: sample mode with event_filter EVENT,'
+	@echo '                 min_latency N, budget B basis points, each optional)'
 	@echo '                 TOPOLOGY=tiered: the tiered workload, upstream tiering (hint faults) vs tiering'
 	@echo '                 from samples, written to its own part of bench/RESULTS.md'

@@ -64,14 +64,14 @@ COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'numa_sampling_promote_refused', 'numa_sampling_promote_lowmem',
             'mem_sampling_cost_ns', 'mem_sampling_budget_slower']
 MODES = ('off', 'ideal', 'scan', 'sample')
-# sample@B: sample mode with a CPU budget of B basis points (BENCH_MODES).
-MODE = r'(?:off|ideal|scan|sample(?:@\d+)?)'
+# Variants of sample mode (BENCH_MODES): sample+EVENT (event filter),
+# sample~N (minimum latency), sample@B (CPU budget in basis points).
+MODE = r'(?:off|ideal|scan|sample(?:\+\w+)?(?:~\d+)?(?:@\d+)?)'
 
 
 def modes_of(runs):
-    """The four modes, then the budget variants of sample mode by budget."""
-    extra = {k[1] for k in runs} - set(MODES)
-    return list(MODES) + sorted(extra, key=lambda m: int(m.partition('@')[2]))
+    """The four modes, then the variants of sample mode by name."""
+    return list(MODES) + sorted({k[1] for k in runs} - set(MODES))
 # Time to 90% of the gap: each second's throughput is the median of this
 # many seconds around it; once a run has reached 90% of the gap, it must
 # not fall back under FLOOR of it.
@@ -486,7 +486,7 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     runs = {}
     for name in sorted(os.listdir(bench_dir)) if os.path.isdir(bench_dir) else []:
-        m = re.match(rf'^(\w+)-({MODE})-(\d+)$', name)
+        m = re.match(rf'^([a-z0-9]+)-({MODE})-(\d+)$', name)
         if m:
             runs[(m.group(1), m.group(2), int(m.group(3)))] = one_run(os.path.join(bench_dir, name))
     if not runs:

@@ -66,7 +66,6 @@ COUNTERS="numa_hint_faults numa_pte_updates numa_pages_migrated
 	  numa_sampling_interval_slower"
 
 EFFECTIVE_INTERVAL=/sys/kernel/mm/mem_sampling/effective_interval
-BUDGET=/sys/kernel/mm/mem_sampling/budget
 
 # tier_of NODE: the memory tier directory whose nodelist has NODE.
 tier_of() {
@@ -97,9 +96,10 @@ slow_node() {
 # run_one WORKLOAD MODE REP SIZE_MIB SECONDS DIR: one workload run in one
 # mode, with a live line a second (MS-LIVE ...) and its data left in DIR:
 # MODE scan or sample (memory starts on node 1, the worker runs on CPU 0 of
-# node 0), sample@B (sample mode with a CPU budget of B basis points
-# instead of the default), or one of the two references with NUMA
-# balancing off: off (the
+# node 0), a variant of sample mode: sample+EVENT (mem_sampling
+# event_filter EVENT), sample~N (min_latency N cycles), sample@B (a CPU
+# budget of B basis points), in that order (sample+l1d_miss@300), or one
+# of the two references with NUMA balancing off: off (the
 # same placement, left where it is) and ideal (memory on the worker's own
 # node from the start).  The CPUs are the same in all four.  Workload
 # tiered: the memory starts on the slow tier (slow_node), scan and sample
@@ -112,9 +112,10 @@ run_one() {
 	tr=/sys/kernel/tracing
 	events="$tr/events/sched/sched_numa_balance_start $tr/events/sched/sched_numa_balance_end"
 	mkdir -p "$dir"
-	balancing=$mode node=1 numab=1 local= budget=
+	balancing=$mode node=1 numab=1 local=
+	variant=
 	case $mode in
-	sample@*) balancing=sample budget=${mode#sample@} ;;
+	sample?*) balancing=sample variant=$(variant_settings "${mode#sample}") ;;
 	esac
 	if [ "$w" = tiered ]; then
 		if ! node=$(slow_node); then
@@ -133,15 +134,18 @@ run_one() {
 		echo "MS-LIVE $w-$mode-$rep skipped: $mode mode unavailable"
 		return 0
 	fi
-	if [ -n "$budget" ]; then
-		saved_budget=$(cat $BUDGET)
-		if ! echo "$budget" > $BUDGET; then
-			echo "unavailable: budget $budget refused" > "$dir/skipped"
-			echo "MS-LIVE $w-$mode-$rep skipped: budget $budget refused"
+	saved=
+	for s in $variant; do
+		f=/sys/kernel/mm/mem_sampling/${s%%=*}
+		saved="$saved ${s%%=*}=$(cat "$f")"
+		if ! echo "${s#*=}" > "$f"; then
+			echo "unavailable: $s refused" > "$dir/skipped"
+			echo "MS-LIVE $w-$mode-$rep skipped: $s refused"
+			variant_restore "$saved"
 			set_mode off
 			return 0
 		fi
-	fi
+	done
 	have_trace=1
 	for e in $events; do [ -d "$e" ] || have_trace=0; done
 	if [ $have_trace = 1 ]; then
@@ -176,5 +180,21 @@ run_one() {
 		cat "$tr/trace" > "$dir/trace.txt"
 	fi
 	set_mode off
-	[ -z "$budget" ] || echo "$saved_budget" > $BUDGET
+	variant_restore "$saved"
+}
+
+# variant_settings SUFFIX: the mem_sampling sysfs settings (FILE=VALUE) of
+# sample mode's variant SUFFIX (+EVENT, ~N, @B, in that order).
+variant_settings() {
+	v=$1
+	case $v in *@*) echo "budget=${v##*@}"; v=${v%@*} ;; esac
+	case $v in *~*) echo "min_latency=${v##*~}"; v=${v%~*} ;; esac
+	case $v in +*) echo "event_filter=${v#+}" ;; esac
+}
+
+# variant_restore "FILE=VALUE...": put back what a variant changed.
+variant_restore() {
+	for s in $1; do
+		echo "${s#*=}" > "/sys/kernel/mm/mem_sampling/${s%%=*}"
+	done
 }
