@@ -54,6 +54,7 @@ import sys
 
 COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'mem_sampling_samples', 'numa_sampling_samples_used',
+            'numa_sampling_samples_local',
             'numa_sampling_samples_dropped', 'numa_sampling_pages_migrated',
             'numa_sampling_thp_migrated', 'numa_sampling_interval_faster',
             'numa_sampling_interval_slower',
@@ -270,6 +271,13 @@ def one_run(directory):
                                        before.get('mem_sampling_cost_ns', 0)) /
                               (throughput[-1]['elapsed'] * 1e9)
                               if throughput and throughput[-1]['elapsed'] > 0 else None),
+        # Samples that found their memory local already: nothing to move.
+        'samples_local_pct': (100.0 * (after.get('numa_sampling_samples_local', 0) -
+                                       before.get('numa_sampling_samples_local', 0)) /
+                              (after['numa_sampling_samples_used'] -
+                               before.get('numa_sampling_samples_used', 0))
+                              if after.get('numa_sampling_samples_used', 0) -
+                              before.get('numa_sampling_samples_used', 0) > 0 else None),
         'balance_passes': len(passes),
         'lock_hold_per_pass_ms': statistics.mean(passes) if passes else None,
         'lock_hold_total_ms': sum(passes) if passes else None,
@@ -351,6 +359,7 @@ METRICS = [
     ('sampling_cost_pct', 'sampling cost, CPU budget accounting (% of one CPU)'),
     ('mem_sampling_budget_slower', 'budget governor slow-downs'),
     ('numa_sampling_samples_used', 'samples used'),
+    ('samples_local_pct', 'samples used of memory already local (%)'),
     ('numa_sampling_samples_dropped', 'samples dropped (queue full)'),
     ('numa_sampling_interval_faster', 'sampling interval shortened'),
     ('numa_sampling_interval_slower', 'sampling interval lengthened'),
