@@ -537,6 +537,7 @@ static void mem_sampling_fit_config(struct mem_sampling_config *cfg,
 		cfg->min_latency = 0;
 	if (!(caps->flags & MEM_SAMPLING_CAP_FILTER_OP))
 		cfg->op_filter = 0;
+	cfg->event_filter &= caps->filter_events;
 	cfg->buffer_size = clamp(cfg->buffer_size, caps->min_buffer_size,
 				 caps->max_buffer_size);
 	if (!(caps->flags & MEM_SAMPLING_CAP_PADDR))
@@ -575,6 +576,7 @@ static bool mem_sampling_config_equal(const struct mem_sampling_config *a,
 	return a->interval == b->interval &&
 	       a->min_latency == b->min_latency &&
 	       a->op_filter == b->op_filter &&
+	       a->event_filter == b->event_filter &&
 	       a->buffer_size == b->buffer_size &&
 	       a->paddr == b->paddr;
 }
@@ -585,7 +587,8 @@ static int mem_sampling_check_config(const struct mem_sampling_config *cfg,
 {
 	if (!cfg->interval || !cfg->buffer_size ||
 	    cfg->op_filter & ~(MEM_SAMPLING_FILTER_LOAD |
-			       MEM_SAMPLING_FILTER_STORE))
+			       MEM_SAMPLING_FILTER_STORE) ||
+	    cfg->event_filter & ~MEM_SAMPLING_EVENT_ALL)
 		return -EINVAL;
 	if (!caps)
 		return 0;
@@ -597,6 +600,8 @@ static int mem_sampling_check_config(const struct mem_sampling_config *cfg,
 	     cfg->min_latency > caps->max_latency_filter))
 		return -EINVAL;
 	if (cfg->op_filter && !(caps->flags & MEM_SAMPLING_CAP_FILTER_OP))
+		return -EINVAL;
+	if (cfg->event_filter & ~caps->filter_events)
 		return -EINVAL;
 	if (cfg->buffer_size < caps->min_buffer_size ||
 	    cfg->buffer_size > caps->max_buffer_size)

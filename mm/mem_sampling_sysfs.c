@@ -157,6 +157,84 @@ static ssize_t op_filter_store(struct kobject *kobj,
 
 static struct kobj_attribute op_filter_attr = __ATTR_RW(op_filter);
 
+/* The MEM_SAMPLING_EVENT_* bits by name, bit 0 first. */
+static const char * const event_names[] = {
+	"retired", "l1d_access", "l1d_miss", "llc_access", "llc_miss",
+	"tlb_access", "tlb_walk", "remote_access", "mispredict", "not_taken",
+};
+
+/* The longest list of event names a write may hold, newline included. */
+#define MEM_SAMPLING_EVENTS_LEN	128
+
+/* @events as names separated by ",", or "none"; then a newline. */
+static ssize_t mem_sampling_emit_events(char *buf, u32 events)
+{
+	int len = 0, bit;
+
+	BUILD_BUG_ON(ARRAY_SIZE(event_names) != fls(MEM_SAMPLING_EVENT_ALL));
+	for (bit = 0; bit < ARRAY_SIZE(event_names); bit++)
+		if (events & BIT(bit))
+			len += sysfs_emit_at(buf, len, "%s%s", len ? "," : "",
+					     event_names[bit]);
+	return len + sysfs_emit_at(buf, len, "%s\n", len ? "" : "none");
+}
+
+/* "none", or event names separated by ",", each at most once. */
+static int mem_sampling_parse_events(const char *buf, size_t count,
+				     u32 *events)
+{
+	char text[MEM_SAMPLING_EVENTS_LEN], *rest, *name;
+	int bit;
+
+	if (!mem_sampling_text_ok(buf, count) || count >= sizeof(text))
+		return -EINVAL;
+	memcpy(text, buf, count);
+	text[count] = '\0';
+	if (count && text[count - 1] == '\n')
+		text[count - 1] = '\0';
+	*events = 0;
+	if (!strcmp(text, "none"))
+		return 0;
+	rest = text;
+	while ((name = strsep(&rest, ","))) {
+		bit = match_string(event_names, ARRAY_SIZE(event_names), name);
+		if (bit < 0 || *events & BIT(bit))
+			return -EINVAL;
+		*events |= BIT(bit);
+	}
+	return 0;
+}
+
+static ssize_t event_filter_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	struct mem_sampling_config cfg;
+
+	mem_sampling_get_config(&cfg);
+	return mem_sampling_emit_events(buf, cfg.event_filter);
+}
+
+static void event_filter_update(struct mem_sampling_config *cfg, void *arg)
+{
+	cfg->event_filter = *(u32 *)arg;
+}
+
+static ssize_t event_filter_store(struct kobject *kobj,
+				  struct kobj_attribute *attr,
+				  const char *buf, size_t count)
+{
+	u32 events;
+	int err;
+
+	err = mem_sampling_parse_events(buf, count, &events);
+	if (err)
+		return err;
+	err = mem_sampling_update_config(event_filter_update, &events);
+	return err ? err : count;
+}
+
+static struct kobj_attribute event_filter_attr = __ATTR_RW(event_filter);
+
 static ssize_t paddr_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
@@ -293,6 +371,7 @@ static struct attribute *mem_sampling_attrs[] = {
 	&cost_ns_attr.attr,
 	&min_latency_attr.attr.attr,
 	&op_filter_attr.attr,
+	&event_filter_attr.attr,
 	&buffer_size_attr.attr.attr,
 	&paddr_attr.attr,
 	&opt_in_attr.attr,
@@ -376,8 +455,23 @@ static ssize_t caps_flags_show(struct kobject *kobj,
 static struct kobj_attribute caps_flags_attr =
 	__ATTR(flags, 0444, caps_flags_show, NULL);
 
+static ssize_t caps_filter_events_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	struct mem_sampling_provider_caps caps;
+	char name[MEM_SAMPLING_NAME_LEN];
+
+	if (!mem_sampling_get_provider(name, sizeof(name), &caps))
+		return 0;
+	return mem_sampling_emit_events(buf, caps.filter_events);
+}
+
+static struct kobj_attribute caps_filter_events_attr =
+	__ATTR(filter_events, 0444, caps_filter_events_show, NULL);
+
 static struct attribute *mem_sampling_caps_attrs[] = {
 	&caps_flags_attr.attr,
+	&caps_filter_events_attr.attr,
 	&caps_min_interval_attr.attr.attr,
 	&caps_max_interval_attr.attr.attr,
 	&caps_max_latency_filter_attr.attr.attr,

@@ -26,7 +26,7 @@
  * If that task is not sampled (sampling off, its process opted out, a
  * kernel thread) the core does not start the provider for it and, as with
  * a stopped PMU, nothing is recorded.  The tunables apply as hardware
- * filters would: min_latency, op_filter and paddr; one flush ("interrupt")
+ * filters would: min_latency, op_filter, event_filter and paddr; one flush ("interrupt")
  * carries at most buffer_size bytes of records.
  *
  * /sys/kernel/debug/mem_sampling/active reads 1 while this provider is
@@ -122,6 +122,7 @@ static struct mem_sampling_provider mem_sampling_test_provider = {
 		.min_interval		= 1,
 		.max_interval		= 1 << 24,
 		.max_latency_filter	= 4095,
+		.filter_events		= MEM_SAMPLING_EVENT_ALL,
 		.min_buffer_size	= 4096,
 		.max_buffer_size	= 1 << 20,
 	},
@@ -325,6 +326,8 @@ static bool mem_sampling_test_filter(struct mem_sampling_record *record,
 			       MEM_SAMPLING_FILTER_STORE) &&
 	    record->op != MEM_SAMPLING_OP_LOAD &&
 	    record->op != MEM_SAMPLING_OP_STORE)
+		return false;
+	if ((record->events & cfg->event_filter) != cfg->event_filter)
 		return false;
 	if (!cfg->paddr) {
 		record->paddr = 0;

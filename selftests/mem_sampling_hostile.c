@@ -71,6 +71,17 @@ static const struct bad bad_op_filters[] = {
 	BAD("1"), BAD("-1"), BAD("other"), BAD("\xff"),
 };
 
+static const struct bad bad_event_filters[] = {
+	BAD(""), BAD("\n"), BAD("L1D_MISS"), BAD("l1d_miss,"), BAD(",l1d_miss"),
+	BAD("l1d_miss,,tlb_walk"), BAD("l1d_miss tlb_walk"),
+	BAD("l1d_miss,l1d_miss"), BAD("none,l1d_miss"), BAD("nonex"),
+	BAD(" none"), BAD("none\0"), BAD("l1d_miss\0tlb_walk"),
+	BAD("l1d_miss\ntlb_walk"), BAD("0x4"), BAD("4"), BAD("-1"),
+	BAD("cache_miss"), BAD("\xff"),
+	BAD("retired,l1d_access,l1d_miss,llc_access,llc_miss,tlb_access,"
+	    "tlb_walk,remote_access,mispredict,not_taken,retired"),
+};
+
 /* A value printable in a log line. */
 static const char *show(const struct bad *bad)
 {
@@ -160,7 +171,8 @@ static void set(struct __test_metadata *_metadata, const char *path,
 /* What the hostile fixture changes, restored after each test. */
 static const char * const hostile_settings[] = {
 	MS_SYSCTL, MS_ACTIVE, MS_NUMA_SYSCTL, NUMAB_SYSCTL, MS_SYSFS "interval",
-	MS_SYSFS "min_latency", MS_SYSFS "op_filter", MS_SYSFS "buffer_size",
+	MS_SYSFS "min_latency", MS_SYSFS "op_filter", MS_SYSFS "event_filter",
+	MS_SYSFS "buffer_size",
 	MS_SYSFS "paddr", MS_SYSFS "opt_in", MS_SYSFS "budget", NULL,
 };
 
@@ -345,6 +357,23 @@ TEST_F(hostile, sysfs_op_filter)
 	}
 }
 
+TEST_F(hostile, sysfs_event_filter)
+{
+	static const char * const starts[] = { "l1d_miss", "none" };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(starts); i++) {
+		set(_metadata, MS_SYSFS "event_filter", starts[i]);
+		self->tried += expect_refused(_metadata, MS_SYSFS "event_filter",
+					      bad_event_filters,
+					      ARRAY_SIZE(bad_event_filters),
+					      EINVAL);
+		self->tried += expect_long_refused(_metadata,
+						   MS_SYSFS "event_filter",
+						   EINVAL);
+	}
+}
+
 /* paddr and opt_in take 0 and 1, nothing else. */
 TEST_F(hostile, sysfs_switches)
 {
@@ -378,7 +407,7 @@ TEST_F(hostile, sysfs_switches)
 TEST_F(hostile, sysfs_read_only)
 {
 	static const char * const files[] = {
-		"provider", "caps/flags", "caps/min_interval",
+		"provider", "caps/flags", "caps/filter_events", "caps/min_interval",
 		"caps/max_interval", "caps/max_latency_filter",
 		"caps/min_buffer_size", "caps/max_buffer_size",
 	};
@@ -471,7 +500,8 @@ TEST_F(hostile, prctl_get)
 /* What the inject fixture changes, restored after each test. */
 static const char * const inject_settings[] = {
 	MS_SYSCTL, MS_ACTIVE, MS_NUMA_SYSCTL, NUMAB_SYSCTL, MS_SYSFS "paddr",
-	MS_SYSFS "opt_in", MS_SYSFS "op_filter", MS_SYSFS "min_latency", NULL,
+	MS_SYSFS "opt_in", MS_SYSFS "op_filter", MS_SYSFS "min_latency",
+	NUMAB_DEBUGFS "scan_delay_ms", NULL,
 };
 
 FIXTURE(inject) {
@@ -502,9 +532,11 @@ FIXTURE_SETUP(inject)
 	set(_metadata, NUMAB_SYSCTL, "1");
 	set(_metadata, MS_SYSCTL, "1");
 	set(_metadata, MS_NUMA_SYSCTL, "1");
+	set(_metadata, NUMAB_DEBUGFS "scan_delay_ms", "0");
 	ASSERT_EQ(0, ms_set_mode(PR_MEM_SAMPLING_DEFAULT));
 	/* On node 0, so that pages on node 1 are misplaced. */
 	ASSERT_EQ(0, ms_pin_to_cpu(0));
+	ASSERT_EQ(0, ms_wait_numa_first_pass());
 	self->victim = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->victim);

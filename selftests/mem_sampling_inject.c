@@ -83,7 +83,8 @@ static void reap(pid_t pid)
 /* What the fixture changes, restored after each test. */
 static const char * const inject_settings[] = {
 	MS_SYSCTL, MS_ACTIVE, MS_EVENT "enable", MS_SYSFS "min_latency",
-	MS_SYSFS "op_filter", MS_SYSFS "paddr", MS_SYSFS "opt_in", NULL,
+	MS_SYSFS "op_filter", MS_SYSFS "event_filter", MS_SYSFS "paddr",
+	MS_SYSFS "opt_in", NULL,
 };
 
 FIXTURE(inject) {
@@ -262,6 +263,22 @@ TEST_F(inject, hardware_filters)
 	EXPECT_EQ(1, trace_count(getpid(), 0x9001, NULL, 0));
 	EXPECT_EQ(0, trace_count(getpid(), 0x9002, NULL, 0));
 	ASSERT_EQ(0, ms_write(MS_SYSFS "op_filter", "all"));
+
+	/* Every event asked for (L1D miss 0x4, remote access 0x80). */
+	ASSERT_EQ(0, ms_write(MS_SYSFS "event_filter", "l1d_miss,remote_access"));
+	ASSERT_EQ(0, ms_read(MS_SYSFS "event_filter", event, sizeof(event)));
+	EXPECT_STREQ("l1d_miss,remote_access", event);
+	ASSERT_EQ(0, ms_inject("vaddr=0xb000 events=0x4\n"
+			       "vaddr=0xb001 events=0x84\n"
+			       "vaddr=0xb002 events=0x87\n"
+			       "vaddr=0xb003 events=0x80\n"));
+	EXPECT_EQ(0, trace_count(getpid(), 0xb000, NULL, 0));
+	EXPECT_EQ(1, trace_count(getpid(), 0xb001, NULL, 0));
+	EXPECT_EQ(1, trace_count(getpid(), 0xb002, NULL, 0));
+	EXPECT_EQ(0, trace_count(getpid(), 0xb003, NULL, 0));
+	ASSERT_EQ(0, ms_write(MS_SYSFS "event_filter", "none"));
+	ASSERT_EQ(0, ms_read(MS_SYSFS "event_filter", event, sizeof(event)));
+	EXPECT_STREQ("none", event);
 
 	ASSERT_EQ(0, ms_write(MS_SYSFS "paddr", "0"));
 	ASSERT_EQ(0, ms_inject("vaddr=0xa000 paddr=0x1234000\n"));

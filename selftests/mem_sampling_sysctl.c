@@ -161,7 +161,7 @@ TEST_F(sysctl, no_provider)
 
 static const char * const tunables_settings[] = {
 	MS_SYSFS "interval", MS_SYSFS "min_latency", MS_SYSFS "op_filter",
-	MS_SYSFS "buffer_size", MS_SYSFS "paddr", NULL,
+	MS_SYSFS "event_filter", MS_SYSFS "buffer_size", MS_SYSFS "paddr", NULL,
 };
 
 FIXTURE(tunables) {
@@ -211,7 +211,7 @@ TEST_F(tunables, interval)
 
 TEST_F(tunables, filters)
 {
-	char caps[128], value[32];
+	char caps[128], events[128], value[32];
 
 	ASSERT_EQ(0, ms_read(MS_SYSFS "caps/flags", caps, sizeof(caps)));
 	if (strstr(caps, "latency")) {
@@ -230,6 +230,16 @@ TEST_F(tunables, filters)
 		EXPECT_EQ(0, ms_write(MS_SYSFS "op_filter", "load,store"));
 	}
 	EXPECT_EQ(-EINVAL, ms_write(MS_SYSFS "op_filter", "branch"));
+	/* An event filter the provider has is taken, one it lacks refused. */
+	ASSERT_EQ(0, ms_read(MS_SYSFS "caps/filter_events", events,
+			     sizeof(events)));
+	EXPECT_EQ(strstr(events, "tlb_walk") ? 0 : -EINVAL,
+		  ms_write(MS_SYSFS "event_filter", "tlb_walk"));
+	EXPECT_EQ(strstr(events, "llc_miss") ? 0 : -EINVAL,
+		  ms_write(MS_SYSFS "event_filter", "llc_miss"));
+	EXPECT_EQ(0, ms_write(MS_SYSFS "event_filter", "none"));
+	ASSERT_EQ(0, ms_read(MS_SYSFS "event_filter", value, sizeof(value)));
+	EXPECT_STREQ("none", value);
 	EXPECT_EQ(0, ms_write(MS_SYSFS "op_filter", "all"));
 	ASSERT_EQ(0, ms_read(MS_SYSFS "op_filter", value, sizeof(value)));
 	EXPECT_STREQ("all", value);

@@ -149,6 +149,42 @@ long long ms_vmstat(const char *name)
 	return found;
 }
 
+/* mm->numa_scan_seq of this process (/proc/self/sched), or -errno. */
+static long long numa_scan_seq(void)
+{
+	static const char key[] = "mm->numa_scan_seq";
+	char buf[8192], *line;
+	int err;
+
+	err = ms_read("/proc/self/sched", buf, sizeof(buf));
+	if (err)
+		return err;
+	line = strstr(buf, key);
+	if (!line || !strchr(line, ':'))
+		return -ENOENT;
+	return strtoll(strchr(line, ':') + 1, NULL, 10);
+}
+
+int ms_wait_numa_first_pass(void)
+{
+	struct timespec start, now;
+	long long seq;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* Run, not sleep: the pass comes from a tick of this task. */
+	while ((seq = numa_scan_seq()) == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > MS_NUMA_FIRST_PASS_S) {
+			ksft_print_msg("no first balancing pass within %d s\n",
+				       MS_NUMA_FIRST_PASS_S);
+			return -ETIMEDOUT;
+		}
+	}
+	if (seq < 0)
+		ksft_print_msg("mm->numa_scan_seq: %s\n", strerror(-seq));
+	return seq < 0 ? seq : 0;
+}
+
 const char * const ms_counter_names[VM_NR_COUNTERS] = {
 	[VM_SAMPLES]		= "mem_sampling_samples",
 	[VM_DROPPED]		= "mem_sampling_dropped",

@@ -99,6 +99,17 @@ int ms_settings_restore(const struct ms_settings *saved);
 /* A /proc/vmstat counter, or -1 if it is not there. */
 long long ms_vmstat(const char *name);
 
+/*
+ * Sample mode uses a process's samples from its first NUMA balancing pass
+ * on, as the scan starts with it then (numa_sampling_skip_new); a fork by
+ * a single-threaded process starts its wait again, as upstream's
+ * init_numa_balancing() does for the scan.  With scan_delay_ms 0 the pass
+ * comes at the process's next tick: spin until it has come, at most
+ * MS_NUMA_FIRST_PASS_S seconds.  0 or -errno.
+ */
+#define MS_NUMA_FIRST_PASS_S	10
+int ms_wait_numa_first_pass(void);
+
 /* The counters the tests check, read from /proc/vmstat together. */
 enum ms_counter {
 	VM_SAMPLES, VM_DROPPED, VM_TRUNCATED, VM_TRACE_HANDLED,

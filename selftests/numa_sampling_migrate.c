@@ -123,7 +123,7 @@ TEST_F(numa_sampling, other_mm)
 		char *buf = alloc_on_node(1, 1);
 
 		/* Samples of a process count from its first balancing pass. */
-		if (!buf || numa_sampling_wait_first_pass() ||
+		if (!buf || ms_wait_numa_first_pass() ||
 		    write(to_parent[1], &buf, sizeof(buf)) != sizeof(buf))
 			_exit(2);
 		/* The records queued for us are processed when read returns. */

@@ -100,7 +100,7 @@ static int mode_switch_child(void)
 	char *buf;
 
 	buf = alloc_on_node(2, 1);
-	if (!buf || numa_sampling_wait_first_pass() || ms_counters_read(&before))
+	if (!buf || ms_wait_numa_first_pass() || ms_counters_read(&before))
 		return 2;
 	ok &= !ms_write(MS_NUMA_SYSCTL, "0");
 	ok &= !inject_access(0, buf, true);

@@ -58,6 +58,8 @@ TEST_F(numa_sampling, migrate_around)
 		_exit(read(to_child[0], &c, 1) == 1 ? 0 : 2);
 	}
 	ASSERT_EQ(1, read(to_parent[0], &c, 1));
+	/* The fork started this process's wait for its first pass again. */
+	ASSERT_EQ(0, ms_wait_numa_first_pass());
 	ASSERT_EQ(0, ms_write(MS_REGION_SYSCTL, "4"));
 	ASSERT_EQ(0, ms_counters_read(&before));
 	EXPECT_EQ(0, inject_access(0, start + sampled * page_size + 8, true));

@@ -6,9 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -93,7 +91,7 @@ int numa_sampling_prepare(struct ms_settings *saved)
 	if (!err)
 		err = ms_pin_to_cpu(0);
 	if (!err)
-		err = numa_sampling_wait_first_pass();
+		err = ms_wait_numa_first_pass();
 	if (!err && ms_this_node() != 0) {
 		ksft_print_msg("CPU 0 is not on node 0\n");
 		err = -EINVAL;
@@ -101,42 +99,6 @@ int numa_sampling_prepare(struct ms_settings *saved)
 	if (err)
 		ms_settings_restore(saved);
 	return err;
-}
-
-/* mm->numa_scan_seq of this process (/proc/self/sched), or -errno. */
-static long long numa_scan_seq(void)
-{
-	static const char key[] = "mm->numa_scan_seq";
-	char buf[8192], *line;
-	int err;
-
-	err = ms_read("/proc/self/sched", buf, sizeof(buf));
-	if (err)
-		return err;
-	line = strstr(buf, key);
-	if (!line || !strchr(line, ':'))
-		return -ENOENT;
-	return strtoll(strchr(line, ':') + 1, NULL, 10);
-}
-
-int numa_sampling_wait_first_pass(void)
-{
-	struct timespec start, now;
-	long long seq;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	/* Run, not sleep: the pass comes from a tick of this task. */
-	while ((seq = numa_scan_seq()) == 0) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec > NUMA_SAMPLING_FIRST_PASS_S) {
-			ksft_print_msg("no first balancing pass within %d s\n",
-				       NUMA_SAMPLING_FIRST_PASS_S);
-			return -ETIMEDOUT;
-		}
-	}
-	if (seq < 0)
-		ksft_print_msg("mm->numa_scan_seq: %s\n", strerror(-seq));
-	return seq < 0 ? seq : 0;
 }
 
 int numa_sampling_mode(bool on)

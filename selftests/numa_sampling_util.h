@@ -33,15 +33,7 @@ const char *numa_sampling_unavailable(void);
  * per sample, this task on CPU 0.  On failure everything is put back.
  */
 int numa_sampling_prepare(struct ms_settings *saved);
-/*
- * Sample mode uses a process's samples from its first balancing pass on,
- * as the scan starts with it then (numa_sampling_skip_new).  Spin until
- * this process has had it, at most NUMA_SAMPLING_FIRST_PASS_S seconds;
- * numa_sampling_prepare() sets scan_delay_ms to 0 and waits for it, a
- * test's child process calls it itself.  0 or -errno.
- */
-#define NUMA_SAMPLING_FIRST_PASS_S	10
-int numa_sampling_wait_first_pass(void);
+
 /*
  * Sample mode on (and NUMA balancing with it) or both off, in the order
  * that never leaves scan mode on for a moment: a scan then would make

@@ -40,6 +40,7 @@ enum mem_sampling_op {
 #define MEM_SAMPLING_EVENT_REMOTE_ACCESS	BIT(7)
 #define MEM_SAMPLING_EVENT_MISPREDICT		BIT(8)
 #define MEM_SAMPLING_EVENT_NOT_TAKEN		BIT(9)
+#define MEM_SAMPLING_EVENT_ALL			GENMASK(9, 0)
 
 /* Bits of mem_sampling_record.flags: which fields hold a value. */
 #define MEM_SAMPLING_RECORD_VADDR_VALID		BIT(0)
@@ -116,6 +117,7 @@ struct ctl_table;
  * @min_interval:	smallest sampling interval, in operations.
  * @max_interval:	largest sampling interval, in operations.
  * @max_latency_filter:	largest minimum-latency filter value, in cycles.
+ * @filter_events:	MEM_SAMPLING_EVENT_* bits the provider can filter on.
  * @min_buffer_size:	smallest per-CPU buffer, in bytes.
  * @max_buffer_size:	largest per-CPU buffer, in bytes.
  */
@@ -124,6 +126,7 @@ struct mem_sampling_provider_caps {
 	u32 min_interval;
 	u32 max_interval;
 	u32 max_latency_filter;
+	u32 filter_events;
 	u32 min_buffer_size;
 	u32 max_buffer_size;
 };
@@ -138,6 +141,8 @@ struct mem_sampling_provider_caps {
  * @interval:		sample one operation in @interval.
  * @min_latency:	only sample operations at least this many cycles long.
  * @op_filter:		MEM_SAMPLING_FILTER_* bits.
+ * @event_filter:	only sample operations with all of these
+ *			MEM_SAMPLING_EVENT_* bits; 0 for any.
  * @buffer_size:	per-CPU buffer size in bytes.
  * @paddr:		collect physical addresses.
  */
@@ -145,6 +150,7 @@ struct mem_sampling_config {
 	u32 interval;
 	u32 min_latency;
 	u32 op_filter;
+	u32 event_filter;
 	u32 buffer_size;
 	bool paddr;
 };

@@ -665,6 +665,11 @@ static void mem_sampling_test_config(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), 0);
 	cfg.op_filter = 4;
 	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
+	cfg.op_filter = MEM_SAMPLING_FILTER_LOAD;
+	cfg.event_filter = MEM_SAMPLING_EVENT_ALL + 1;
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
+	cfg.event_filter = MEM_SAMPLING_EVENT_L1D_MISS;
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), 0);
 
 	provider = kunit_provider_init(0, MEM_SAMPLING_CAP_PADDR);
 	KUNIT_ASSERT_EQ(test, mem_sampling_register_provider(provider), 0);
@@ -672,6 +677,7 @@ static void mem_sampling_test_config(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, now.interval, 64);
 	KUNIT_EXPECT_EQ(test, now.min_latency, 0);
 	KUNIT_EXPECT_EQ(test, now.op_filter, 0);
+	KUNIT_EXPECT_EQ(test, now.event_filter, 0);
 	KUNIT_EXPECT_TRUE(test, now.paddr);
 	KUNIT_EXPECT_EQ(test, kp->last_config.interval, 64);
 	KUNIT_ASSERT_EQ(test, mem_sampling_set_enabled(true), 0);
@@ -686,6 +692,9 @@ static void mem_sampling_test_config(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
 	cfg = now;
 	cfg.op_filter = MEM_SAMPLING_FILTER_STORE;
+	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
+	cfg = now;
+	cfg.event_filter = MEM_SAMPLING_EVENT_L1D_MISS;	/* no event filter */
 	KUNIT_EXPECT_EQ(test, kunit_set_config(&cfg), -EINVAL);
 	cfg = now;
 	cfg.buffer_size = 1024;

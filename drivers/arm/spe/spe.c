@@ -71,14 +71,37 @@
 #define SPE_PERF_DRVNAME	"arm_spe_pmu"
 
 /* The features that change how a CPU is programmed or what it reports. */
-#define SPE_FEAT_USED		(ARM_SPE_FEAT_FILT_TYP | ARM_SPE_FEAT_FILT_LAT | \
-				 ARM_SPE_FEAT_LDS | ARM_SPE_FEAT_INV_FILT_EVT)
+#define SPE_FEAT_USED		(ARM_SPE_FEAT_FILT_EVT | ARM_SPE_FEAT_FILT_TYP | \
+				 ARM_SPE_FEAT_FILT_LAT | ARM_SPE_FEAT_LDS | \
+				 ARM_SPE_FEAT_INV_FILT_EVT)
+
+/*
+ * The events PMSEVFR_EL1 filters on in every SPE version (the Arm ARM's
+ * E[1], E[3], E[5] and E[7]), by their mem_sampling names.  Later versions
+ * add others; none of them (LLC miss and remote access included, E[9] and
+ * E[10], which stay RES0 up to FEAT_SPEv1p2) helps placement.
+ */
+static const struct {
+	u32 event;	/* MEM_SAMPLING_EVENT_* */
+	u8 bit;		/* its E[bit] in PMSEVFR_EL1 */
+} spe_filter_events[] = {
+	{ MEM_SAMPLING_EVENT_RETIRED,		1 },
+	{ MEM_SAMPLING_EVENT_L1D_MISS,		3 },
+	{ MEM_SAMPLING_EVENT_TLB_WALK,		5 },
+	{ MEM_SAMPLING_EVENT_MISPREDICT,	7 },
+};
+
+#define SPE_FILTER_EVENTS	(MEM_SAMPLING_EVENT_RETIRED | \
+				 MEM_SAMPLING_EVENT_L1D_MISS | \
+				 MEM_SAMPLING_EVENT_TLB_WALK | \
+				 MEM_SAMPLING_EVENT_MISPREDICT)
 
 /* The sampling controls of one configuration, as register values. */
 struct spe_regs {
 	u64 pmscr;
 	u64 pmsirr;
 	u64 pmsfcr;
+	u64 pmsevfr;
 	u64 pmslatfr;
 };
 
@@ -260,7 +283,7 @@ static void spe_hw_program(struct spe_cpu *spe)
 	spe->consumed = 0;
 
 	write_sysreg_s(spe->regs.pmsfcr, SYS_PMSFCR_EL1);
-	write_sysreg_s(0, SYS_PMSEVFR_EL1);
+	write_sysreg_s(spe->regs.pmsevfr, SYS_PMSEVFR_EL1);
 	if (spe_dev->caps.features & ARM_SPE_FEAT_INV_FILT_EVT)
 		write_sysreg_s(0, SYS_PMSNEVFR_EL1);
 	write_sysreg_s(spe->regs.pmslatfr, SYS_PMSLATFR_EL1);
@@ -544,6 +567,7 @@ static int spe_config_to_regs(const struct mem_sampling_config *cfg,
 	/* PMSIRR_EL1.INTERVAL holds bits [31:8] of the interval. */
 	u32 interval = cfg->interval & PMSIRR_EL1_INTERVAL_MASK;
 	u32 max_latency = caps->counter_size == 16 ? 0xffff : 0xfff;
+	unsigned int i;
 
 	if (interval < caps->min_interval)
 		return -EINVAL;
@@ -554,6 +578,9 @@ static int spe_config_to_regs(const struct mem_sampling_config *cfg,
 		return -EINVAL;
 	if (cfg->min_latency && (!(caps->features & ARM_SPE_FEAT_FILT_LAT) ||
 				 cfg->min_latency > max_latency))
+		return -EINVAL;
+	if (cfg->event_filter && (!(caps->features & ARM_SPE_FEAT_FILT_EVT) ||
+				  cfg->event_filter & ~SPE_FILTER_EVENTS))
 		return -EINVAL;
 	if (cfg->buffer_size < SPE_MIN_BUFFER_SIZE ||
 	    cfg->buffer_size > SPE_MAX_BUFFER_SIZE)
@@ -580,6 +607,12 @@ static int spe_config_to_regs(const struct mem_sampling_config *cfg,
 	if (cfg->min_latency)
 		regs->pmsfcr |= PMSFCR_EL1_FL;
 	regs->pmslatfr = FIELD_PREP(PMSLATFR_EL1_MINLAT, cfg->min_latency);
+	regs->pmsevfr = 0;
+	for (i = 0; i < ARRAY_SIZE(spe_filter_events); i++)
+		if (cfg->event_filter & spe_filter_events[i].event)
+			regs->pmsevfr |= BIT_ULL(spe_filter_events[i].bit);
+	if (regs->pmsevfr)
+		regs->pmsfcr |= PMSFCR_EL1_FE;
 	return 0;
 }
 
@@ -943,6 +976,8 @@ static void spe_fill_provider(struct spe_device *sd)
 		pc->flags |= MEM_SAMPLING_CAP_DATA_SOURCE;
 	if (caps->features & ARM_SPE_FEAT_FILT_TYP)
 		pc->flags |= MEM_SAMPLING_CAP_FILTER_OP;
+	if (caps->features & ARM_SPE_FEAT_FILT_EVT)
+		pc->filter_events = SPE_FILTER_EVENTS;
 	pc->min_interval = caps->min_interval;
 	pc->max_interval = PMSIRR_EL1_INTERVAL_MASK;
 	if (caps->features & ARM_SPE_FEAT_FILT_LAT)
