@@ -9,10 +9,12 @@
  * per-batch events.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <linux/mempolicy.h>
 
 #include "../kselftest_harness.h"
@@ -102,6 +104,68 @@ TEST_F(numa_sampling, unmapped_and_remapped)
 }
 
 /*
+ * A child process with a page of its own on node 1 at @page, which waits
+ * for the parent: each byte the parent sends lets it return to user space
+ * (and so run the task work that processes samples queued for it) and is
+ * answered; 'q' ends it, its exit status 0 if the page is still on node 1.
+ */
+struct page_child {
+	pid_t pid;
+	int to_child[2], to_parent[2];
+	char *page;
+};
+
+/* Start @pc; with @first_pass its samples count from the start. */
+static int page_child_start(struct page_child *pc, bool first_pass)
+{
+	char c;
+
+	if (pipe(pc->to_child) || pipe(pc->to_parent))
+		return -errno;
+	pc->pid = fork();
+	if (pc->pid < 0)
+		return -errno;
+	if (pc->pid == 0) {
+		char *buf = alloc_on_node(1, 1);
+
+		if (!buf || (first_pass && ms_wait_numa_first_pass()) ||
+		    write(pc->to_parent[1], &buf, sizeof(buf)) != sizeof(buf))
+			_exit(2);
+		while (read(pc->to_child[0], &c, 1) == 1 && c != 'q')
+			if (write(pc->to_parent[1], &c, 1) != 1)
+				_exit(2);
+		_exit(ms_node_of(0, buf) == 1 ? 0 : 1);
+	}
+	if (read(pc->to_parent[0], &pc->page, sizeof(pc->page)) !=
+	    sizeof(pc->page))
+		return -EIO;
+	return 0;
+}
+
+/* Let @pc return to user space once: its queued samples are processed. */
+static int page_child_sync(struct page_child *pc)
+{
+	char c = 's';
+
+	if (write(pc->to_child[1], &c, 1) != 1 ||
+	    read(pc->to_parent[0], &c, 1) != 1)
+		return -EIO;
+	return 0;
+}
+
+/* End @pc: its exit status, 0 if its page stayed on node 1. */
+static int page_child_end(struct page_child *pc)
+{
+	int status;
+	char c = 'q';
+
+	if (write(pc->to_child[1], &c, 1) != 1 ||
+	    waitpid(pc->pid, &status, 0) != pc->pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
  * A child with its own page on node 1 at the address where the parent has
  * nothing; the parent has its page on node 1 elsewhere.  Records
  * attributed to the child with the parent's address, and with the child's
@@ -109,55 +173,28 @@ TEST_F(numa_sampling, unmapped_and_remapped)
  */
 TEST_F(numa_sampling, other_mm)
 {
-	int to_child[2], to_parent[2], status;
-	char *mine, *theirs = NULL;
 	struct ms_counters before;
-	pid_t child;
-	char c = 0;
+	struct page_child child;
+	char *mine;
 
-	ASSERT_EQ(0, pipe(to_child));
-	ASSERT_EQ(0, pipe(to_parent));
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (child == 0) {
-		char *buf = alloc_on_node(1, 1);
-
-		/* Samples of a process count from its first balancing pass. */
-		if (!buf || ms_wait_numa_first_pass() ||
-		    write(to_parent[1], &buf, sizeof(buf)) != sizeof(buf))
-			_exit(2);
-		/* The records queued for us are processed when read returns. */
-		if (read(to_child[0], &c, 1) != 1)
-			_exit(2);
-		if (write(to_parent[1], &c, 1) != 1)
-			_exit(2);
-		if (read(to_child[0], &c, 1) != 1)
-			_exit(2);
-		_exit(ms_node_of(0, buf) == 1 ? 0 : 1);
-	}
-	ASSERT_EQ(sizeof(theirs), read(to_parent[0], &theirs, sizeof(theirs)));
-	ASSERT_NE(NULL, theirs);
+	ASSERT_EQ(0, page_child_start(&child, true));
 	/* Fresh mappings after fork may land at the same address: avoid it. */
 	mine = alloc_on_node(1, 1);
-	if (mine == theirs)
+	if (mine == child.page)
 		mine = alloc_on_node(1, 1);
 	ASSERT_NE(NULL, mine);
-	ASSERT_NE(theirs, mine);
+	ASSERT_NE(child.page, mine);
 	ASSERT_EQ(0, ms_counters_read(&before));
 	/* Our page, attributed to the child: not mapped there. */
-	EXPECT_EQ(0, inject_access(child, mine, true));
+	EXPECT_EQ(0, inject_access(child.pid, mine, true));
 	/* The child's address with our physical address: not the same page. */
 	EXPECT_EQ(0, ms_inject("pid=%d vaddr=0x%lx paddr=0x%llx op=load\n",
-			       child, (unsigned long)theirs,
+			       child.pid, (unsigned long)child.page,
 			       ms_paddr_of(mine)));
-	/* Let the child run through its task work, then check both pages. */
-	EXPECT_EQ(1, write(to_child[1], &c, 1));
-	EXPECT_EQ(1, read(to_parent[0], &c, 1));
-	EXPECT_EQ(1, ms_node_of(child, theirs));
+	EXPECT_EQ(0, page_child_sync(&child));
+	EXPECT_EQ(1, ms_node_of(child.pid, child.page));
 	EXPECT_EQ(1, ms_node_of(0, mine));
-	EXPECT_EQ(1, write(to_child[1], &c, 1));
-	ASSERT_EQ(child, waitpid(child, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(0, page_child_end(&child));
 	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 2LL,
 					      VM_QUEUED, 2LL,
 					      VM_SKIP_UNMAPPED, 1LL,
@@ -172,35 +209,15 @@ TEST_F(numa_sampling, other_mm)
  */
 TEST_F(numa_sampling, new_process_waits)
 {
-	int to_child[2], to_parent[2], status;
 	struct ms_counters before;
-	char *theirs = NULL;
-	pid_t child;
-	char c = 0;
+	struct page_child child;
 
 	ASSERT_EQ(0, ms_write(NUMAB_DEBUGFS "scan_delay_ms", "60000"));
-	ASSERT_EQ(0, pipe(to_child));
-	ASSERT_EQ(0, pipe(to_parent));
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (child == 0) {
-		char *buf = alloc_on_node(1, 1);
-
-		if (write(to_parent[1], &buf, sizeof(buf)) != sizeof(buf))
-			_exit(2);
-		/* Anything queued for us is processed when read returns. */
-		if (read(to_child[0], &c, 1) != 1)
-			_exit(2);
-		_exit(ms_node_of(0, buf) == 1 ? 0 : 1);
-	}
-	ASSERT_EQ(sizeof(theirs), read(to_parent[0], &theirs, sizeof(theirs)));
-	ASSERT_NE(NULL, theirs);
+	ASSERT_EQ(0, page_child_start(&child, false));
 	ASSERT_EQ(0, ms_counters_read(&before));
-	EXPECT_EQ(0, inject_access(child, theirs, true));
-	EXPECT_EQ(1, write(to_child[1], &c, 1));
-	ASSERT_EQ(child, waitpid(child, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		TH_LOG("the new process's page moved");
+	EXPECT_EQ(0, inject_access(child.pid, child.page, true));
+	EXPECT_EQ(0, page_child_sync(&child));
+	EXPECT_EQ(0, page_child_end(&child)) TH_LOG("the new process's page moved");
 	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
 					      VM_SKIP_NEW, 1LL, -1));
 }
