@@ -5,7 +5,7 @@ GUEST_BINS += $(BUILD)/guest-bin/numa-workload
 DEPS_HOST += gnuplot-nox
 BENCH_REPS ?= 3
 # The tiered machine's workload is tiered (memory on its slow tier).
-BENCH_WORKLOADS ?= $(if $(filter tiered,$(GUEST_TOPOLOGY)),tiered,uniform skewed shared thp)
+BENCH_WORKLOADS ?= $(if $(filter tiered,$(GUEST_TOPOLOGY)),tiered,uniform skewed shared thp numa01 numa02)
 # tiered promotes a 256 MiB hot set at TCG speed: a minute a run.
 BENCH_SECONDS ?= $(if $(filter tiered,$(GUEST_TOPOLOGY)),60,30)
 # Empty: the kernel's default region order (see the admin guide).
@@ -25,16 +25,18 @@ BENCH_SYSCTLS = $(if $(BENCH_REGION_ORDER),sysctl.kernel.numa_balancing_mem_samp
 
 GUEST_BINS += $(BUILD)/guest-bin/numa-cost
 GUEST_BINS += $(BUILD)/guest-bin/sched-workload
+GUEST_BINS += $(BUILD)/guest-bin/numa-threads
 
 $(BUILD)/guest-bin/numa-workload: bench/numa_workload.c
 $(BUILD)/guest-bin/numa-cost: bench/numa_cost.c
 $(BUILD)/guest-bin/sched-workload: bench/sched_workload.c
+$(BUILD)/guest-bin/numa-threads: bench/numa_threads.c
 $(BUILD)/guest-bin/numa-workload $(BUILD)/guest-bin/numa-cost \
-$(BUILD)/guest-bin/sched-workload: $(DEPS_STAMP)
+$(BUILD)/guest-bin/sched-workload $(BUILD)/guest-bin/numa-threads: $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CROSS_COMPILE)gcc -static -O2 -Wall -Wextra -Wno-unused-parameter \
-		-o $@ $(filter %.c,$^)
+		-pthread -o $@ $(filter %.c,$^)
 
 # What mem_sampling costs context-switch-heavy work: bench/sched_workload.c
 # in four modes alternated in one boot (scripts/guest/plans/bench-sched.sh);

@@ -64,11 +64,12 @@
 #define MEM_SAMPLING_DEFAULT_INTERVAL		1024
 #define MEM_SAMPLING_DEFAULT_BUFFER_SIZE	(64 * 1024)
 /*
- * 1% of each CPU's time: under the 3% that Memtis allows its PEBS sampler,
- * at the cheap end of the 0.2-3.3% that SPE periods of 3000-4000 cost on
- * Neoverse N1 (the NMO profiler's measurements).  See the admin guide.
+ * 3% of each CPU's time, a cap reached only while sampling converges: the
+ * cap Memtis puts on its PEBS sampler, within the 0.2-3.3% that SPE
+ * periods of 3000-4000 cost on Neoverse N1 (the NMO profiler's
+ * measurements).  See the admin guide for the figures behind it.
  */
-#define MEM_SAMPLING_DEFAULT_BUDGET		100
+#define MEM_SAMPLING_DEFAULT_BUDGET		300
 
 /**
  * struct mem_sampling_cpu - what the core keeps per CPU.

@@ -104,8 +104,9 @@ slow_node() {
 # node from the start).  The CPUs are the same in all four.  Workload
 # tiered: the memory starts on the slow tier (slow_node), scan and sample
 # are kernel.numa_balancing=2 (tiering), demotion is on, and ideal starts
-# with the hot pages on the worker's node.
-# the workload's report lines, /proc/vmstat before and after, and the
+# with the hot pages on the worker's node.  numa01 and numa02 run
+# numa-threads: threads the scheduler places, pinned only in ideal.  DIR
+# gets the workload's report lines, /proc/vmstat before and after, and the
 # sched_numa_balance_start/end trace when the kernel has those events.
 run_one() {
 	w=$1 mode=$2 rep=$3 size=$4 seconds=$5 dir=$6
@@ -154,7 +155,9 @@ run_one() {
 		for e in $events; do echo 1 > "$e/enable"; done
 	fi
 	cp /proc/vmstat "$dir/vmstat.before"
-	numa-workload -m "$w" -s "$size" -c 0 -n "$node" $local -t "$seconds" \
+	prog=numa-workload
+	case $w in numa01|numa02) prog=numa-threads ;; esac
+	$prog -m "$w" -s "$size" -c 0 -n "$node" $local -t "$seconds" \
 		-l "$w-$mode-$rep" > "$dir/workload.log" &
 	pid=$!
 	while kill -0 $pid 2>/dev/null; do

@@ -9,7 +9,8 @@
 . /usr/lib/mem_sampling/lib.sh
 
 reps=$(cmdline_arg msbench.reps 3)
-workloads=$(cmdline_arg msbench.workloads uniform,skewed,shared,thp | tr , ' ')
+workloads=$(cmdline_arg msbench.workloads uniform,skewed,shared,thp,numa01,numa02 |
+	    tr , ' ')
 seconds=$(cmdline_arg msbench.seconds 20)
 # Modes in the order run; sample@B is sample mode with a budget of B bp.
 modes=$(cmdline_arg msbench.modes off,ideal,scan,sample | tr , ' ')
