@@ -78,8 +78,7 @@ static const struct bad bad_event_filters[] = {
 	BAD(" none"), BAD("none\0"), BAD("l1d_miss\0tlb_walk"),
 	BAD("l1d_miss\ntlb_walk"), BAD("0x4"), BAD("4"), BAD("-1"),
 	BAD("cache_miss"), BAD("\xff"),
-	BAD("retired,l1d_access,l1d_miss,llc_access,llc_miss,tlb_access,"
-	    "tlb_walk,remote_access,mispredict,not_taken,retired"),
+	BAD("retired,l1d_miss,tlb_walk,mispredict,retired"),
 };
 
 /* A value printable in a log line. */

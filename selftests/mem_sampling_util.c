@@ -150,7 +150,7 @@ long long ms_vmstat(const char *name)
 }
 
 /* mm->numa_scan_seq of this process (/proc/self/sched), or -errno. */
-static long long numa_scan_seq(void)
+static long long ms_numa_scan_seq(void)
 {
 	static const char key[] = "mm->numa_scan_seq";
 	char buf[8192], *line;
@@ -172,7 +172,7 @@ int ms_wait_numa_first_pass(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	/* Run, not sleep: the pass comes from a tick of this task. */
-	while ((seq = numa_scan_seq()) == 0) {
+	while ((seq = ms_numa_scan_seq()) == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - start.tv_sec > MS_NUMA_FIRST_PASS_S) {
 			ksft_print_msg("no first balancing pass within %d s\n",
