@@ -39,12 +39,13 @@
 #include <unistd.h>
 #include <linux/mempolicy.h>
 
+#include "numa_util.h"
+
 #define PAGE_SIZE_4K	4096UL
 #define LINE		64
 /* move_pages(2) is asked about at most this many pages per thread. */
 #define MAX_QUERY	4096
 #define MAX_THREADS	16
-#define LOCAL_NODE	-1
 
 /* What a worker thread shares with the reporting parent. */
 struct slot {
@@ -65,62 +66,11 @@ struct shared {
 
 struct options {
 	int numa02;
-	unsigned long size;
-	int mem_node;
-	double seconds;
-	double interval;
-	const char *label;
+	struct numa_run run;
 };
 
 static struct shared *sh;
 static struct options o;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int node_of_cpu(int cpu)
-{
-	char path[64];
-	int node;
-
-	for (node = 0; node < 64; node++) {
-		snprintf(path, sizeof(path),
-			 "/sys/devices/system/cpu/cpu%d/node%d", cpu, node);
-		if (!access(path, F_OK))
-			return node;
-	}
-	return 0;
-}
-
-static void pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set)) {
-		perror("numa-threads: sched_setaffinity");
-		exit(1);
-	}
-}
-
-/* Place @len bytes at @start on @node: bind, write, unbind. */
-static void first_touch(char *start, unsigned long len, int node)
-{
-	unsigned long mask = 1UL << node;
-
-	if (syscall(__NR_set_mempolicy, MPOL_BIND, &mask, 64)) {
-		perror("numa-threads: set_mempolicy(MPOL_BIND)");
-		exit(1);
-	}
-	memset(start, 0x5a, len);
-	syscall(__NR_set_mempolicy, MPOL_DEFAULT, NULL, 0);
-}
 
 /* Rewrite every cache line of the slot's pages, one plain store each. */
 static void *worker(void *arg)
@@ -157,18 +107,18 @@ static void *worker(void *arg)
  */
 static void process(int first, int nr, int cpu)
 {
-	unsigned long nr_pages = o.size / PAGE_SIZE_4K, chunk = nr_pages / nr;
+	unsigned long nr_pages = o.run.size / PAGE_SIZE_4K, chunk = nr_pages / nr;
 	pthread_t threads[MAX_THREADS];
 	char *buf;
 	int i;
 
-	buf = mmap(NULL, o.size, PROT_READ | PROT_WRITE,
+	buf = mmap(NULL, o.run.size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED) {
 		perror("numa-threads: mmap");
 		exit(1);
 	}
-	madvise(buf, o.size, MADV_NOHUGEPAGE);
+	madvise(buf, o.run.size, MADV_NOHUGEPAGE);
 	for (i = 0; i < nr; i++) {
 		struct slot *s = &sh->slot[first + i];
 		int c = o.numa02 ? i : cpu;
@@ -176,7 +126,7 @@ static void process(int first, int nr, int cpu)
 		s->pid = getpid();
 		s->start = o.numa02 ? buf + i * chunk * PAGE_SIZE_4K : buf;
 		s->nr_pages = o.numa02 ? chunk : nr_pages;
-		if (o.mem_node != LOCAL_NODE)
+		if (o.run.mem_node != LOCAL_NODE)
 			continue;
 		/* The ideal placement: each thread and its pages on one node. */
 		pin_to_cpu(c);
@@ -184,8 +134,8 @@ static void process(int first, int nr, int cpu)
 			first_touch(s->start, s->nr_pages * PAGE_SIZE_4K,
 				    node_of_cpu(c));
 	}
-	if (o.mem_node != LOCAL_NODE)
-		first_touch(buf, o.size, o.mem_node);
+	if (o.run.mem_node != LOCAL_NODE)
+		first_touch(buf, o.run.size, o.run.mem_node);
 	for (i = 0; i < nr; i++) {
 		cpu_set_t set;
 
@@ -193,7 +143,7 @@ static void process(int first, int nr, int cpu)
 			fprintf(stderr, "numa-threads: pthread_create failed\n");
 			exit(1);
 		}
-		if (o.mem_node != LOCAL_NODE)
+		if (o.run.mem_node != LOCAL_NODE)
 			continue;
 		CPU_ZERO(&set);
 		CPU_SET(o.numa02 ? i : cpu, &set);
@@ -266,7 +216,7 @@ static void report(double elapsed, double ops_per_s, uint64_t ops,
 		cpu_times(pids[i], &utime, &stime);
 	local = known ? local / known : 0;
 	printf("%s elapsed=%.2f ops_per_s=%.0f page_local=%.1f weighted_local=%.1f stime=%.3f utime=%.3f ops=%llu\n",
-	       o.label, elapsed, ops_per_s, local, local, stime, utime,
+	       o.run.label, elapsed, ops_per_s, local, local, stime, utime,
 	       (unsigned long long)ops);
 	fflush(stdout);
 }
@@ -295,11 +245,13 @@ int main(int argc, char **argv)
 	double start, last, t;
 	uint64_t ops, last_ops = 0;
 	pid_t pids[2];
-	char *end;
 
-	o = (struct options){ .size = 64UL << 20, .mem_node = 1, .seconds = 10,
-			      .interval = 1, .label = "numa-threads" };
+	o.run = (struct numa_run){ .size = 64UL << 20, .mem_node = 1,
+				   .seconds = 10, .interval = 1,
+				   .label = "numa-threads" };
 	while ((c = getopt(argc, argv, "m:s:c:n:t:i:l:")) != -1) {
+		if (numa_run_option(&o.run, c, optarg))
+			continue;
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "numa01"))
@@ -309,36 +261,13 @@ int main(int argc, char **argv)
 			else
 				usage();
 			break;
-		case 's':
-			o.size = strtoul(optarg, NULL, 0) << 20;
-			break;
 		case 'c':
-			break;
-		case 'n':
-			if (!strcmp(optarg, "local")) {
-				o.mem_node = LOCAL_NODE;
-				break;
-			}
-			errno = 0;
-			o.mem_node = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || o.mem_node < 0 ||
-			    o.mem_node >= 64)
-				usage();
-			break;
-		case 't':
-			o.seconds = atof(optarg);
-			break;
-		case 'i':
-			o.interval = atof(optarg);
-			break;
-		case 'l':
-			o.label = optarg;
 			break;
 		default:
 			usage();
 		}
 	}
-	if (!o.size || o.size % (1UL << 20) || o.seconds <= 0 || o.interval <= 0 ||
+	if (!o.run.size || o.run.size % (1UL << 20) || o.run.seconds <= 0 || o.run.interval <= 0 ||
 	    nr_cpus < 2)
 		usage();
 	nr_procs = o.numa02 ? 1 : 2;
@@ -366,14 +295,14 @@ int main(int argc, char **argv)
 	for (;;) {
 		usleep(10000);
 		t = now();
-		if (t - last < o.interval && t - start < o.seconds)
+		if (t - last < o.run.interval && t - start < o.run.seconds)
 			continue;
 		ops = total_ops();
 		report(t - start, (ops - last_ops) / (t - last), ops, pids,
 		       nr_procs);
 		last_ops = ops;
 		last = t;
-		if (t - start >= o.seconds)
+		if (t - start >= o.run.seconds)
 			break;
 	}
 	__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);

@@ -42,26 +42,22 @@
 #include <unistd.h>
 #include <linux/mempolicy.h>
 
+#include "numa_util.h"
+
 #define PAGE_SIZE_4K	4096UL
 #define THP_SIZE	(2UL << 20)
 /* move_pages(2) is asked about at most this many pages per report. */
 #define MAX_QUERY	16384
-/* -n local: each worker's memory on its own node. */
-#define LOCAL_NODE	-1
 
 enum mode { UNIFORM, SKEWED, SHARED, THP, TIERED };
 
 struct options {
 	enum mode mode;
-	unsigned long size;		/* bytes */
+	struct numa_run run;
 	int cpu;			/* worker CPU (its node is "local") */
-	int mem_node;			/* node the memory starts on, or LOCAL_NODE */
 	int hot_local;			/* -L: hot pages start on the worker's node */
-	double seconds;
-	double interval;
 	int hot_percent;		/* skewed: share of pages that are hot */
 	int hot_share;			/* skewed: share of accesses they take */
-	const char *label;
 };
 
 struct worker {
@@ -86,14 +82,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static uint64_t next_random(uint64_t *state)
 {
 	/* xorshift64*: cheap, and good enough to pick pages. */
@@ -103,73 +91,11 @@ static uint64_t next_random(uint64_t *state)
 	return *state * 0x2545f4914f6cdd1dULL;
 }
 
-static int set_policy(int mode, int node)
-{
-	unsigned long mask = 1UL << node;
-
-	if (mode == MPOL_DEFAULT)
-		return syscall(__NR_set_mempolicy, MPOL_DEFAULT, NULL, 0);
-	return syscall(__NR_set_mempolicy, mode, &mask, sizeof(mask) * 8);
-}
-
-static void pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set)) {
-		fprintf(stderr, "numa-workload: cannot run on cpu %d: %s\n",
-			cpu, strerror(errno));
-		exit(1);
-	}
-}
-
-static int node_of_cpu(int cpu)
-{
-	char path[80];
-	int node;
-
-	for (node = 0; node < 64; node++) {
-		snprintf(path, sizeof(path),
-			 "/sys/devices/system/node/node%d/cpu%d", node, cpu);
-		if (access(path, F_OK) == 0)
-			return node;
-	}
-	return -1;
-}
-
-/* The node of @cpu, or exit: a placement on no node would mean nothing. */
-static int worker_node(int cpu)
-{
-	int node = node_of_cpu(cpu);
-
-	if (node < 0) {
-		fprintf(stderr, "numa-workload: cpu %d is on no NUMA node\n", cpu);
-		exit(1);
-	}
-	return node;
-}
-
-/*
- * First touch from the memory node's point of view: bind the task policy,
- * touch every page, then drop the policy so NUMA balancing may move them.
- */
-static void first_touch(char *start, unsigned long len, int node)
-{
-	if (set_policy(MPOL_BIND, node)) {
-		perror("numa-workload: set_mempolicy(MPOL_BIND)");
-		exit(1);
-	}
-	memset(start, 0x5a, len);
-	set_policy(MPOL_DEFAULT, 0);
-}
-
 /* The hot pages of skewed and tiered, [*first, *last], in the middle. */
 static void hot_range(const struct options *o, unsigned long *first,
 		      unsigned long *last)
 {
-	unsigned long nr = o->size / PAGE_SIZE_4K;
+	unsigned long nr = o->run.size / PAGE_SIZE_4K;
 	unsigned long hot = nr * o->hot_percent / 100;
 
 	*first = (nr - hot) / 2;
@@ -179,7 +105,7 @@ static void hot_range(const struct options *o, unsigned long *first,
 static char *place_buffer(const struct options *o, int shared)
 {
 	int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
-	unsigned long len = o->size + (o->mode == THP ? THP_SIZE : 0);
+	unsigned long len = o->run.size + (o->mode == THP ? THP_SIZE : 0);
 	char *buf;
 
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
@@ -189,20 +115,20 @@ static char *place_buffer(const struct options *o, int shared)
 	}
 	if (o->mode == THP) {
 		buf = (char *)(((uintptr_t)buf + THP_SIZE - 1) & ~(THP_SIZE - 1));
-		if (madvise(buf, o->size, MADV_HUGEPAGE))
+		if (madvise(buf, o->run.size, MADV_HUGEPAGE))
 			perror("numa-workload: madvise(MADV_HUGEPAGE)");
 	} else {
-		madvise(buf, o->size, MADV_NOHUGEPAGE);
+		madvise(buf, o->run.size, MADV_NOHUGEPAGE);
 	}
 	if (o->hot_local) {
 		unsigned long first, last;
 
 		hot_range(o, &first, &last);
-		first_touch(buf, o->size, o->mem_node);
+		first_touch(buf, o->run.size, o->run.mem_node);
 		/* Where first touch would have put them, had they been hot first. */
 		if (syscall(__NR_mbind, buf + first * PAGE_SIZE_4K,
 			    (last - first + 1) * PAGE_SIZE_4K, MPOL_BIND,
-			    &(unsigned long){ 1UL << worker_node(o->cpu) }, 64,
+			    &(unsigned long){ 1UL << node_of_cpu(o->cpu) }, 64,
 			    MPOL_MF_MOVE | MPOL_MF_STRICT) ||
 		    syscall(__NR_mbind, buf + first * PAGE_SIZE_4K,
 			    (last - first + 1) * PAGE_SIZE_4K, MPOL_DEFAULT,
@@ -210,14 +136,14 @@ static char *place_buffer(const struct options *o, int shared)
 			perror("numa-workload: mbind (-L)");
 			exit(1);
 		}
-	} else if (o->mem_node != LOCAL_NODE) {
-		first_touch(buf, o->size, o->mem_node);
+	} else if (o->run.mem_node != LOCAL_NODE) {
+		first_touch(buf, o->run.size, o->run.mem_node);
 	} else if (shared) {
 		/* Each half where the process favouring it runs (see main()). */
-		first_touch(buf, o->size / 2, worker_node(o->cpu));
-		first_touch(buf + o->size / 2, o->size / 2, worker_node(!o->cpu));
+		first_touch(buf, o->run.size / 2, node_of_cpu(o->cpu));
+		first_touch(buf + o->run.size / 2, o->run.size / 2, node_of_cpu(!o->cpu));
 	} else {
-		first_touch(buf, o->size, worker_node(o->cpu));
+		first_touch(buf, o->run.size, node_of_cpu(o->cpu));
 	}
 	return buf;
 }
@@ -228,7 +154,7 @@ static void worker_init(struct worker *w, char *buf, const struct options *o,
 	unsigned long i, step;
 
 	w->buf = buf;
-	w->nr_pages = o->size / PAGE_SIZE_4K;
+	w->nr_pages = o->run.size / PAGE_SIZE_4K;
 	w->first = first;
 	w->last = last;
 	w->hot_set = 0;
@@ -334,7 +260,7 @@ static void report(struct worker *w, const struct options *o, double elapsed,
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	printf("%s elapsed=%.2f ops_per_s=%.0f page_local=%.1f weighted_local=%.1f hot_local=%.1f stime=%.3f utime=%.3f ops=%lu\n",
-	       o->label, elapsed, ops_per_s,
+	       o->run.label, elapsed, ops_per_s,
 	       known ? 100.0 * local / known : 0.0,
 	       weight ? 100.0 * local_weight / weight : 0.0,
 	       hot ? 100.0 * hot_local / hot : 0.0,
@@ -349,7 +275,7 @@ static void run(struct worker *w, const struct options *o)
 	unsigned long ops = 0, total_ops = 0;
 
 	pin_to_cpu(o->cpu);
-	w->end = start + o->seconds;
+	w->end = start + o->run.seconds;
 	while (!stop) {
 		switch (o->mode) {
 		case SKEWED:
@@ -368,30 +294,15 @@ static void run(struct worker *w, const struct options *o)
 		}
 		t = now();
 		/* The last report closes the run: every operation is counted. */
-		if (t - last >= o->interval || t - start >= o->seconds) {
+		if (t - last >= o->run.interval || t - start >= o->run.seconds) {
 			total_ops += ops;
 			report(w, o, t - start, ops / (t - last), total_ops);
 			ops = 0;
 			last = t;
 		}
-		if (t - start >= o->seconds)
+		if (t - start >= o->run.seconds)
 			break;
 	}
-}
-
-static int parse_node(const char *arg)
-{
-	char *end;
-	long node;
-
-	errno = 0;
-	node = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || node < 0 || node >= 64) {
-		fprintf(stderr, "numa-workload: -n %s: give a node number (0-63) or \"local\"\n",
-			arg);
-		exit(2);
-	}
-	return node;
 }
 
 static void usage(void)
@@ -406,9 +317,9 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct options o = {
-		.mode = UNIFORM, .size = 64UL << 20, .cpu = 0, .mem_node = 1,
-		.seconds = 10, .interval = 1, .hot_percent = 10,
-		.hot_share = 90, .label = "numa-workload",
+		.mode = UNIFORM, .cpu = 0, .hot_percent = 10, .hot_share = 90,
+		.run = { .size = 64UL << 20, .mem_node = 1, .seconds = 10,
+			 .interval = 1, .label = "numa-workload" },
 	};
 	struct worker w;
 	char *buf;
@@ -417,6 +328,8 @@ int main(int argc, char **argv)
 	int hot_percent = 0;
 
 	while ((c = getopt(argc, argv, "m:s:c:n:t:i:H:S:l:L")) != -1) {
+		if (numa_run_option(&o.run, c, optarg))
+			continue;
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "uniform"))
@@ -432,23 +345,8 @@ int main(int argc, char **argv)
 			else
 				usage();
 			break;
-		case 's':
-			o.size = strtoul(optarg, NULL, 0) << 20;
-			break;
 		case 'c':
 			o.cpu = atoi(optarg);
-			break;
-		case 'n':
-			if (!strcmp(optarg, "local"))
-				o.mem_node = LOCAL_NODE;
-			else
-				o.mem_node = parse_node(optarg);
-			break;
-		case 't':
-			o.seconds = atof(optarg);
-			break;
-		case 'i':
-			o.interval = atof(optarg);
 			break;
 		case 'H':
 			hot_percent = atoi(optarg);
@@ -459,20 +357,17 @@ int main(int argc, char **argv)
 		case 'S':
 			o.hot_share = atoi(optarg);
 			break;
-		case 'l':
-			o.label = optarg;
-			break;
 		default:
 			usage();
 		}
 	}
 	/* tiered: a hot fifth unless -H says otherwise. */
 	o.hot_percent = hot_percent ? hot_percent : o.mode == TIERED ? 20 : 10;
-	if (o.hot_local && (o.mode != TIERED || o.mem_node == LOCAL_NODE))
+	if (o.hot_local && (o.mode != TIERED || o.run.mem_node == LOCAL_NODE))
 		usage();
-	if (!o.size || o.size % THP_SIZE || o.hot_percent <= 0 ||
+	if (!o.run.size || o.run.size % THP_SIZE || o.hot_percent <= 0 ||
 	    o.hot_percent > 100 || o.hot_share < 0 || o.hot_share > 100 ||
-	    o.interval <= 0 || o.seconds <= 0)
+	    o.run.interval <= 0 || o.run.seconds <= 0)
 		usage();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -483,7 +378,7 @@ int main(int argc, char **argv)
 	pin_to_cpu(o.cpu);
 
 	if (o.mode == SHARED) {
-		unsigned long half = o.size / PAGE_SIZE_4K / 2;
+		unsigned long half = o.run.size / PAGE_SIZE_4K / 2;
 		pid_t child;
 
 		buf = place_buffer(&o, 1);
@@ -496,8 +391,8 @@ int main(int argc, char **argv)
 			/* The partner: the other CPU, the other half. */
 			char label[64];
 
-			snprintf(label, sizeof(label), "%s.partner", o.label);
-			o.label = strdup(label);
+			snprintf(label, sizeof(label), "%s.partner", o.run.label);
+			o.run.label = strdup(label);
 			o.cpu = !o.cpu;
 			worker_init(&w, buf, &o, half, 2 * half - 1);
 			run(&w, &o);

@@ -27,10 +27,10 @@ GUEST_BINS += $(BUILD)/guest-bin/numa-cost
 GUEST_BINS += $(BUILD)/guest-bin/sched-workload
 GUEST_BINS += $(BUILD)/guest-bin/numa-threads
 
-$(BUILD)/guest-bin/numa-workload: bench/numa_workload.c
+$(BUILD)/guest-bin/numa-workload: bench/numa_workload.c bench/numa_util.h
 $(BUILD)/guest-bin/numa-cost: bench/numa_cost.c
 $(BUILD)/guest-bin/sched-workload: bench/sched_workload.c
-$(BUILD)/guest-bin/numa-threads: bench/numa_threads.c
+$(BUILD)/guest-bin/numa-threads: bench/numa_threads.c bench/numa_util.h
 $(BUILD)/guest-bin/numa-workload $(BUILD)/guest-bin/numa-cost \
 $(BUILD)/guest-bin/sched-workload $(BUILD)/guest-bin/numa-threads: $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
