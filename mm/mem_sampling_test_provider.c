@@ -26,8 +26,8 @@
  * If that task is not sampled (sampling off, its process opted out, a
  * kernel thread) the core does not start the provider for it and, as with
  * a stopped PMU, nothing is recorded.  The tunables apply as hardware
- * filters would: min_latency, op_filter, event_filter and paddr; one flush ("interrupt")
- * carries at most buffer_size bytes of records.
+ * filters would: min_latency, op_filter, event_filter and paddr; one
+ * flush ("interrupt") carries at most buffer_size bytes of records.
  *
  * /sys/kernel/debug/mem_sampling/active reads 1 while this provider is
  * registered.  Writing 1 registers it, setting aside a provider already

@@ -73,6 +73,8 @@ MODE = r'(?:off|ideal|scan|sample(?:\+\w+)?(?:~\d+)?(?:@\d+)?)'
 def modes_of(runs):
     """The four modes, then the variants of sample mode by name."""
     return list(MODES) + sorted({k[1] for k in runs} - set(MODES))
+
+
 # Time to 90% of the gap: each second's throughput is the median of this
 # many seconds around it; once a run has reached 90% of the gap, it must
 # not fall back under FLOOR of it.
@@ -252,13 +254,15 @@ def one_run(directory):
     after = read_vmstat(os.path.join(directory, 'vmstat.after'))
     passes = balance_passes(os.path.join(directory, 'trace.txt'))
     tail = series[len(series) * 3 // 4:] if series else []
+    counters = {c: after.get(c, 0) - before.get(c, 0) for c in COUNTERS}
+    used = counters['numa_sampling_samples_used']
     run = {
         'series': series,
         'time_to_90_weighted_s': time_to(series, 'weighted_local'),
         'time_to_90_pages_s': time_to(series, 'page_local'),
         'time_to_90_hot_s': (time_to(series, 'hot_local')
                              if series and 'hot_local' in series[0] else None),
-        'counters': {c: after.get(c, 0) - before.get(c, 0) for c in COUNTERS},
+        'counters': counters,
         'system_time_s': series[-1]['stime'] if series else None,
         'converged_ops_per_s': statistics.median(p['ops_per_s'] for p in tail) if tail else None,
         'throughput': throughput,
@@ -272,12 +276,8 @@ def one_run(directory):
                               (throughput[-1]['elapsed'] * 1e9)
                               if throughput and throughput[-1]['elapsed'] > 0 else None),
         # Samples that found their memory local already: nothing to move.
-        'samples_local_pct': (100.0 * (after.get('numa_sampling_samples_local', 0) -
-                                       before.get('numa_sampling_samples_local', 0)) /
-                              (after['numa_sampling_samples_used'] -
-                               before.get('numa_sampling_samples_used', 0))
-                              if after.get('numa_sampling_samples_used', 0) -
-                              before.get('numa_sampling_samples_used', 0) > 0 else None),
+        'samples_local_pct': (100.0 * counters['numa_sampling_samples_local'] / used
+                              if used > 0 else None),
         'balance_passes': len(passes),
         'lock_hold_per_pass_ms': statistics.mean(passes) if passes else None,
         'lock_hold_total_ms': sum(passes) if passes else None,

@@ -4,8 +4,8 @@
 # make patches: the series of patches/series (scripts/series.sh) as git
 # format-patch mails with a cover letter in build/patches, for `git am`
 # onto a clean 6.12.y tree.  Each commit adds its overlay files as they
-# are at that commit and applies its hooks, with its changelog.  The git tree is left at the last commit
-# (branch export) for make check-series.  With --verify, the series is
+# are at that commit and applies its hooks, with its changelog.  The git
+# tree is left at the last commit (branch export) for make check-series.  With --verify, the series is
 # applied with git am to a clean copy and the result compared, file by
 # file, with the tree make kernel builds.
 #

@@ -77,9 +77,10 @@
 
 /*
  * The events PMSEVFR_EL1 filters on in every SPE version (the Arm ARM's
- * E[1], E[3], E[5] and E[7]), by their mem_sampling names.  Later versions
- * add others; none of them (LLC miss and remote access included, E[9] and
- * E[10], which stay RES0 up to FEAT_SPEv1p2) helps placement.
+ * E[1], E[3], E[5] and E[7]), by their mem_sampling names; the provider's
+ * filter_events is their union.  Later versions add others that do not
+ * help placement; LLC miss and remote access (E[9], E[10]) stay RES0 up
+ * to FEAT_SPEv1p2.
  */
 static const struct {
 	u32 event;	/* MEM_SAMPLING_EVENT_* */
@@ -90,11 +91,6 @@ static const struct {
 	{ MEM_SAMPLING_EVENT_TLB_WALK,		5 },
 	{ MEM_SAMPLING_EVENT_MISPREDICT,	7 },
 };
-
-#define SPE_FILTER_EVENTS	(MEM_SAMPLING_EVENT_RETIRED | \
-				 MEM_SAMPLING_EVENT_L1D_MISS | \
-				 MEM_SAMPLING_EVENT_TLB_WALK | \
-				 MEM_SAMPLING_EVENT_MISPREDICT)
 
 /* The sampling controls of one configuration, as register values. */
 struct spe_regs {
@@ -579,8 +575,7 @@ static int spe_config_to_regs(const struct mem_sampling_config *cfg,
 	if (cfg->min_latency && (!(caps->features & ARM_SPE_FEAT_FILT_LAT) ||
 				 cfg->min_latency > max_latency))
 		return -EINVAL;
-	if (cfg->event_filter && (!(caps->features & ARM_SPE_FEAT_FILT_EVT) ||
-				  cfg->event_filter & ~SPE_FILTER_EVENTS))
+	if (cfg->event_filter & ~spe_dev->provider.caps.filter_events)
 		return -EINVAL;
 	if (cfg->buffer_size < SPE_MIN_BUFFER_SIZE ||
 	    cfg->buffer_size > SPE_MAX_BUFFER_SIZE)
@@ -963,6 +958,7 @@ static void spe_fill_provider(struct spe_device *sd)
 {
 	const struct arm_spe_hw_caps *caps = &sd->caps;
 	struct mem_sampling_provider_caps *pc = &sd->provider.caps;
+	unsigned int i;
 
 	sd->provider.name = "arm_spe";
 	sd->provider.ops = &spe_provider_ops;
@@ -977,7 +973,8 @@ static void spe_fill_provider(struct spe_device *sd)
 	if (caps->features & ARM_SPE_FEAT_FILT_TYP)
 		pc->flags |= MEM_SAMPLING_CAP_FILTER_OP;
 	if (caps->features & ARM_SPE_FEAT_FILT_EVT)
-		pc->filter_events = SPE_FILTER_EVENTS;
+		for (i = 0; i < ARRAY_SIZE(spe_filter_events); i++)
+			pc->filter_events |= spe_filter_events[i].event;
 	pc->min_interval = caps->min_interval;
 	pc->max_interval = PMSIRR_EL1_INTERVAL_MASK;
 	if (caps->features & ARM_SPE_FEAT_FILT_LAT)
