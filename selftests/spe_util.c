@@ -19,7 +19,8 @@
 const char * const spe_core_settings[] = {
 	MS_SYSCTL, MS_SYSFS "interval", MS_SYSFS "buffer_size",
 	MS_SYSFS "min_latency", MS_SYSFS "op_filter", MS_SYSFS "event_filter",
-	MS_SYSFS "paddr", MS_SYSFS "budget", MS_EVENT "enable", NULL,
+	MS_SYSFS "paddr", MS_SYSFS "budget", MS_EVENT "enable",
+	MS_TRACING "tracing_on", NULL,
 };
 
 const char *spe_dir(void)
