@@ -26,13 +26,16 @@ BENCH_SYSCTLS = $(if $(BENCH_REGION_ORDER),sysctl.kernel.numa_balancing_mem_samp
 GUEST_BINS += $(BUILD)/guest-bin/numa-cost
 GUEST_BINS += $(BUILD)/guest-bin/sched-workload
 GUEST_BINS += $(BUILD)/guest-bin/numa-threads
+GUEST_BINS += $(BUILD)/guest-bin/numa-placement
 
 $(BUILD)/guest-bin/numa-workload: bench/numa_workload.c bench/numa_util.h
 $(BUILD)/guest-bin/numa-cost: bench/numa_cost.c
 $(BUILD)/guest-bin/sched-workload: bench/sched_workload.c
 $(BUILD)/guest-bin/numa-threads: bench/numa_threads.c bench/numa_util.h
+$(BUILD)/guest-bin/numa-placement: bench/numa_placement.c bench/numa_util.h
 $(BUILD)/guest-bin/numa-workload $(BUILD)/guest-bin/numa-cost \
-$(BUILD)/guest-bin/sched-workload $(BUILD)/guest-bin/numa-threads: $(DEPS_STAMP)
+$(BUILD)/guest-bin/sched-workload $(BUILD)/guest-bin/numa-threads \
+$(BUILD)/guest-bin/numa-placement: $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CROSS_COMPILE)gcc -static -O2 -Wall -Wextra -Wno-unused-parameter \
@@ -51,6 +54,20 @@ bench-sched: kernel initramfs $(QEMU)
 		> $(RESULTS)/sched-runs.txt
 	@$(PYTHON) scripts/bench-sched-table.py $(RESULTS)/sched-runs.txt 2 \
 		| tee $(RESULTS)/bench-sched.txt
+
+# Task placement: how often and how soon each mode moves a task to the node
+# of memory that cannot move (scripts/guest/plans/bench-placement.sh); the
+# table lands in $(RESULTS)/bench-placement.txt.
+BENCH_TARGETS += bench-placement
+BENCH_PLACEMENT_REPS ?= 20
+bench-placement: GUEST_APPEND += msbench.placement_reps=$(BENCH_PLACEMENT_REPS)
+bench-placement: kernel initramfs $(QEMU)
+	@mkdir -p $(RESULTS)
+	@$(BOOT) bench-placement $(GUEST_TIMEOUT)
+	@tr -d '\r' < $(BUILD)/guest-out/bench-placement$(GUEST_SUFFIX)/bench-placement.txt \
+		> $(RESULTS)/placement-runs.txt
+	@$(PYTHON) scripts/bench-placement-table.py $(RESULTS)/placement-runs.txt \
+		| tee $(RESULTS)/bench-placement.txt
 
 # Other parts' figures (the decoder ratio, the QEMU model's slowdown) come
 # from their BENCH_TARGETS, each leaving $(RESULTS)/bench-*.txt.
@@ -75,6 +92,8 @@ bench: kernel initramfs $(QEMU)
 help-parts::
 	@echo '  bench-sched    context-switch cost: ping-pong, hackbench, tbench with mem_sampling off,'
 	@echo '                 on, sample and scan mode (BENCH_SCHED_REPS=$(BENCH_SCHED_REPS)), part of bench'
+	@echo '  bench-placement task placement: how often and how soon scan and sample mode move a task'
+	@echo '                 to its (unmovable) memory, BENCH_PLACEMENT_REPS=$(BENCH_PLACEMENT_REPS) runs each, part of bench'
 	@echo '  bench          all workloads, scan vs sample mode against off and ideal placement,'
 	@echo '                 BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
 	@echo '                 (BENCH_WORKLOADS="$(BENCH_WORKLOADS)", BENCH_REGION_ORDER=N sets kernel.numa_balancing_mem_sampling_region_order,'

@@ -36,6 +36,8 @@
 
 #include <linux/capability.h>
 #include <linux/init.h>
+#include <linux/irq_work.h>
+#include <linux/jiffies.h>
 #include <linux/jump_label.h>
 #include <linux/mem_sampling.h>
 #include <linux/mm.h>
@@ -197,6 +199,49 @@ static bool mem_sampling_task_wanted(struct task_struct *task)
 	default:
 		return !READ_ONCE(mem_sampling_state.opt_in);
 	}
+}
+
+/*
+ * Does a registered consumer need every sample it can get?  Any context:
+ * under mem_sampling_lock, or interrupts disabled (an RCU read side).
+ */
+static bool mem_sampling_samples_needed(void)
+{
+	struct mem_sampling_consumer *consumer;
+
+	list_for_each_entry_rcu(consumer, &mem_sampling_state.consumers, node,
+				lockdep_is_held(&mem_sampling_lock))
+		if (consumer->needs_samples && consumer->needs_samples())
+			return true;
+	return false;
+}
+
+/*
+ * Has a consumer deferred @task's process (mem_sampling_defer_mm()), with
+ * no other consumer needing its samples?  Interrupts disabled.
+ */
+static bool mem_sampling_task_deferred(struct task_struct *task)
+{
+	struct mm_struct *mm = READ_ONCE(task->mm);
+	unsigned long until;
+
+	if (!mm)
+		return false;
+	until = READ_ONCE(mm->mem_sampling_defer_until);
+	if (likely(!until) || !time_before(jiffies, until))
+		return false;
+	return !mem_sampling_samples_needed();
+}
+
+/*
+ * Should the provider run for @task on this CPU now: sampling running,
+ * @task wanted and not deferred?  Interrupts disabled.
+ */
+static bool mem_sampling_task_starts(struct task_struct *task)
+{
+	return READ_ONCE(mem_sampling_state.running) &&
+	       mem_sampling_task_wanted(task) &&
+	       !mem_sampling_task_deferred(task);
 }
 
 /**
@@ -397,8 +442,7 @@ struct task_struct *mem_sampling_switch_target(struct task_struct *task)
 	struct task_struct *previous = this_cpu_read(mem_sampling_cpu.target);
 
 	lockdep_assert_irqs_disabled();
-	if (task && !(READ_ONCE(mem_sampling_state.running) &&
-		      mem_sampling_task_wanted(task)))
+	if (task && !mem_sampling_task_starts(task))
 		task = NULL;
 	mem_sampling_retarget(task);
 	return previous;
@@ -432,8 +476,7 @@ void __mem_sampling_sched_out(struct task_struct *prev,
 
 	if (likely(!this_cpu_read(mem_sampling_cpu.target)))
 		return;
-	if (!READ_ONCE(mem_sampling_state.running) ||
-	    !mem_sampling_task_wanted(next)) {
+	if (!mem_sampling_task_starts(next)) {
 		mem_sampling_retarget_charged(NULL);
 		return;
 	}
@@ -460,8 +503,7 @@ void __mem_sampling_sched_in(struct task_struct *prev,
 	 * rather than let @next's records be taken for @prev.  Not wanted:
 	 * @next's process may have opted out since sched_out looked.
 	 */
-	target = READ_ONCE(mem_sampling_state.running) &&
-		 mem_sampling_task_wanted(next) ? next : NULL;
+	target = mem_sampling_task_starts(next) ? next : NULL;
 	if (cpu->target == target)
 		return;
 	if (!target || !cpu->target) {
@@ -483,13 +525,28 @@ static void mem_sampling_stop_cpu(void *unused)
 	mem_sampling_retarget_charged(NULL);
 }
 
-/* Start at once for a sampled current task rather than at its next switch. */
+/*
+ * Start at once for a sampled current task rather than at its next
+ * switch, or stop for one no longer sampled.  Interrupts disabled: from an
+ * IPI or mem_sampling_recheck_work.
+ */
 static void mem_sampling_start_cpu(void *unused)
 {
-	if (READ_ONCE(mem_sampling_state.running) &&
-	    mem_sampling_task_wanted(current))
-		mem_sampling_retarget_charged(current);
+	mem_sampling_retarget_charged(mem_sampling_task_starts(current) ?
+				      current : NULL);
 }
+
+static void mem_sampling_recheck_fn(struct irq_work *work)
+{
+	mem_sampling_start_cpu(NULL);
+}
+
+/*
+ * Queued by a consumer's mem_sampling_defer_mm() from the records path,
+ * where the provider cannot be stopped: runs once its interrupt is over.
+ */
+static DEFINE_PER_CPU(struct irq_work, mem_sampling_recheck_work) =
+	IRQ_WORK_INIT_HARD(mem_sampling_recheck_fn);
 
 /*
  * Stop sampling everywhere and wait until nothing uses the provider or the
@@ -822,18 +879,6 @@ int mem_sampling_set_budget(u32 budget)
 		mem_sampling_budget_start(budget);
 	mutex_unlock(&mem_sampling_lock);
 	return 0;
-}
-
-/* Does a registered consumer refuse a pause now? */
-static bool mem_sampling_samples_needed(void)
-{
-	struct mem_sampling_consumer *consumer;
-
-	lockdep_assert_held(&mem_sampling_lock);
-	list_for_each_entry(consumer, &mem_sampling_state.consumers, node)
-		if (consumer->needs_samples && consumer->needs_samples())
-			return true;
-	return false;
 }
 
 /**
@@ -1172,7 +1217,62 @@ void mem_sampling_mm_init(struct mm_struct *mm)
 
 	mm->mem_sampling_mode = parent ? READ_ONCE(parent->mem_sampling_mode) :
 					 PR_MEM_SAMPLING_DEFAULT;
+	mm->mem_sampling_defer_until = 0;
 }
+
+/**
+ * mem_sampling_defer_mm - a consumer has no use for @mm's samples yet.
+ * @mm: the process, the owner of the records just dispatched.
+ * @msecs: how long not to sample it.
+ *
+ * For a consumer that would only drop the samples for a while, as NUMA
+ * balancing does before a new process's first balancing pass: the provider
+ * is not started for @mm's tasks until @msecs have passed or
+ * mem_sampling_undefer_mm(), unless a consumer needs samples
+ * (needs_samples()), so the samples cost nothing, not even the CPU budget.
+ * Any context; from a consumer's handle_batch() the provider stops on this
+ * CPU once the interrupt is over, on other CPUs at their next context
+ * switch.  Advisory: the consumer still checks what it receives.
+ */
+void mem_sampling_defer_mm(struct mm_struct *mm, unsigned int msecs)
+{
+	unsigned long flags;
+
+	/* 0 means not deferred: step over it when jiffies wrap. */
+	WRITE_ONCE(mm->mem_sampling_defer_until,
+		   (jiffies + msecs_to_jiffies(msecs)) ?: 1);
+	if (current->mm != mm)
+		return;
+	local_irq_save(flags);
+	if (this_cpu_read(mem_sampling_cpu.target) == current)
+		irq_work_queue(this_cpu_ptr(&mem_sampling_recheck_work));
+	local_irq_restore(flags);
+}
+EXPORT_SYMBOL_GPL(mem_sampling_defer_mm);
+
+/**
+ * mem_sampling_undefer_mm - end mem_sampling_defer_mm() early.
+ * @mm: the process.
+ *
+ * Process context.  Sampling starts at once for @mm's tasks running now,
+ * which might otherwise run for long without a context switch.
+ */
+void mem_sampling_undefer_mm(struct mm_struct *mm)
+{
+	if (!READ_ONCE(mm->mem_sampling_defer_until))
+		return;
+	WRITE_ONCE(mm->mem_sampling_defer_until, 0);
+	if (atomic_read(&mm->mm_users) > 1) {
+		on_each_cpu(mem_sampling_start_cpu, NULL, 0);
+	} else if (current->mm == mm) {
+		unsigned long flags;
+
+		local_irq_save(flags);
+		mem_sampling_start_cpu(NULL);
+		local_irq_restore(flags);
+	}
+}
+EXPORT_SYMBOL_GPL(mem_sampling_undefer_mm);
 
 /* -------------------------------------------------------------- init */
 

@@ -28,6 +28,7 @@
 #include <linux/mm.h>
 #include <linux/cpumask.h>
 #include <linux/init.h>
+#include <linux/jiffies.h>
 #include <linux/llist.h>
 #include <linux/mem_sampling.h>
 #include <linux/memory-tiers.h>
@@ -80,6 +81,13 @@
  */
 #define NUMA_SAMPLING_ADAPT_PERIOD_MS	500
 #define NUMA_SAMPLING_ADAPT_MIN_SAMPLES	64
+/*
+ * Sample as fast as allowed while at least 1/FAST_SHARE of the samples
+ * used are misplaced, slow down under 1/SLOW_SHARE: see
+ * numa_sampling_next_shift().
+ */
+#define NUMA_SAMPLING_FAST_SHARE	64
+#define NUMA_SAMPLING_SLOW_SHARE	256
 /* kernel.numa_balancing_mem_sampling_adapt at boot: 4 times either way. */
 #define NUMA_SAMPLING_ADAPT_DEFAULT	2
 /*
@@ -291,7 +299,34 @@ bool __numa_sampling_replaces_scan(struct task_struct *p)
 	return true;
 }
 
+void numa_sampling_pass_started(struct task_struct *p)
+{
+	mem_sampling_undefer_mm(p->mm);
+}
+
 /* --------------------------------------------- consumer: enqueue */
+
+/*
+ * Sampling stops for a new process until its first pass, or at least
+ * this long if the pass waits on its CPU time rather than the clock.
+ */
+#define NUMA_SAMPLING_NEW_DEFER_MS	1000
+
+/*
+ * Stop sampling @mm, whose first balancing pass has not started, until
+ * the pass is due (mm->numa_next_scan): its samples would only be dropped,
+ * yet count against the CPU budget and slow sampling down for everyone.
+ * __numa_sampling_replaces_scan() ends this at the pass.
+ */
+static void numa_sampling_defer_new(struct mm_struct *mm)
+{
+	unsigned long next = READ_ONCE(mm->numa_next_scan);
+	unsigned int msecs = NUMA_SAMPLING_NEW_DEFER_MS;
+
+	if (time_after(next, jiffies))
+		msecs = jiffies_to_msecs(next - jiffies);
+	mem_sampling_defer_mm(mm, msecs);
+}
 
 /*
  * Find @task's queue, adopting this CPU's spare if it has none yet.
@@ -346,6 +381,7 @@ static void numa_sampling_handle_batch(struct task_struct *task,
 	 */
 	if (!READ_ONCE(mm->numa_scan_seq)) {
 		count_vm_numa_events(NUMA_SAMPLING_SKIP_NEW, nr);
+		numa_sampling_defer_new(mm);
 		return;
 	}
 
@@ -829,21 +865,66 @@ static bool numa_sampling_neighbour_goes(struct vm_area_struct *vma,
 }
 
 /*
+ * Isolate the misplaced neighbours of the sampled page in [@start, @end),
+ * mapped from @pte (whose table lock @ptl is held), onto
+ * @decision->around.  Returns the number isolated; *@all is cleared if a
+ * page mapped there stays.
+ */
+static unsigned int numa_sampling_gather_range(struct vm_area_struct *vma,
+					       pte_t *pte, spinlock_t *ptl,
+					       unsigned long start,
+					       unsigned long end,
+					       struct numa_sampling_decision *decision,
+					       bool *all)
+{
+	unsigned long addr;
+	unsigned int nr = 0;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE, pte++) {
+		pte_t ptent = ptep_get(pte);
+		struct folio *folio;
+
+		if (addr == decision->addr || !pte_present(ptent))
+			continue;
+		folio = pte_protnone(ptent) ? NULL :
+			vm_normal_folio(vma, addr, ptent);
+		if (!folio ||
+		    !numa_sampling_neighbour_goes(vma, ptl, addr, folio,
+						  decision) ||
+		    migrate_misplaced_folio_prepare(folio, vma,
+						    decision->target_nid)) {
+			*all = false;
+			continue;
+		}
+		list_add_tail(&folio->lru, &decision->around);
+		nr++;
+	}
+	return nr;
+}
+
+/*
  * Isolate the misplaced neighbours of the sampled page in its aligned
- * block of 2^region_order pages (within the VMA), to
- * migrate with it.  A sample is one access in thousands: memory next to
- * a misplaced page is most often misplaced and used the same way, and
- * waiting for a sample of each page (as a hint fault is taken on each)
- * leaves a large footprint remote for a long time.  @pte maps
- * @decision->addr; its table lock @ptl is held.
- * Returns the number of pages isolated.
+ * block of 2^region_order pages (within the VMA), to migrate with it.  A
+ * sample is one access in thousands: memory next to a misplaced page is
+ * most often misplaced and used the same way, and waiting for a sample of
+ * each page (as a hint fault is taken on each) leaves a large footprint
+ * remote for a long time.  When every page mapped in the block goes, the
+ * region is likely larger than the block: take the rest of the block twice
+ * as large, and so on while everything goes, up to a PMD's worth (as one
+ * sample of a THP moves 2 MiB).  A page that stays (used from the other
+ * node, shared, not movable) stops the growth.  @pte maps @decision->addr;
+ * its table lock @ptl is held.  Returns the number of pages isolated.  In
+ * tiering mode the block does not grow: it stands for its hottest page,
+ * not for the memory around it.
  */
 static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 						pte_t *pte, spinlock_t *ptl,
 						struct numa_sampling_decision *decision)
 {
 	unsigned int order = READ_ONCE(numa_sampling_state.region_order), nr = 0;
-	unsigned long start, end, addr;
+	unsigned long start, end, lo, hi;
+	bool all = true;
+	pte_t *first;
 
 	if (!order || decision->target_nid == NUMA_NO_NODE || decision->order)
 		return 0;
@@ -851,23 +932,26 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 	if (!decision->promote &&
 	    !(sysctl_numa_balancing_mode & NUMA_BALANCING_NORMAL))
 		return 0;
-	pte = numa_sampling_block(vma, pte, decision->addr, order, &start, &end);
-	for (addr = start; addr < end; addr += PAGE_SIZE, pte++) {
-		pte_t ptent = ptep_get(pte);
-		struct folio *folio;
+	first = numa_sampling_block(vma, pte, decision->addr, order, &lo, &hi);
+	nr = numa_sampling_gather_range(vma, first, ptl, lo, hi, decision, &all);
+	while (all && !decision->promote &&
+	       order < NUMA_SAMPLING_REGION_ORDER_MAX) {
+		unsigned int more;
 
-		if (addr == decision->addr || !pte_present(ptent) ||
-		    pte_protnone(ptent))
-			continue;
-		folio = vm_normal_folio(vma, addr, ptent);
-		if (!numa_sampling_neighbour_goes(vma, ptl, addr, folio,
-						  decision))
-			continue;
-		if (migrate_misplaced_folio_prepare(folio, vma,
-						    decision->target_nid))
-			continue;
-		list_add_tail(&folio->lru, &decision->around);
-		nr++;
+		first = numa_sampling_block(vma, pte, decision->addr, ++order,
+					    &start, &end);
+		if (start == lo && end == hi)
+			break;
+		more = numa_sampling_gather_range(vma, first, ptl, start, lo,
+						  decision, &all);
+		more += numa_sampling_gather_range(vma,
+						   first + ((hi - start) >> PAGE_SHIFT),
+						   ptl, hi, end, decision, &all);
+		if (!more)
+			break;
+		nr += more;
+		lo = start;
+		hi = end;
 	}
 	return nr;
 }
@@ -1210,18 +1294,22 @@ static void numa_sampling_work(struct callback_head *work)
  * Scan mode adapts its scan period to what the hint faults find
  * (update_task_scan_period()); sample mode adapts the sampling interval to
  * what the samples find.  Every period the share of used samples whose
- * memory the policy would move (misplaced) decides: at least a sixteenth
- * misplaced, sample as fast as allowed (2^adapt_max times
- * the configured rate); under a thirty-second, one step (a factor of 2)
- * slower, down to 2^adapt_max times less often than
- * configured once converged, as scan mode's period grows towards
- * scan_period_max; in between, or with too few samples to tell, no
- * change.  The thresholds are low because a task's
- * samples also land on its stack, its own bookkeeping and other memory
- * that is local from the start: on the skewed benchmark the misplaced
- * share starts near 40%, and an eighth was crossed at 60% locality.  The
- * rate is the provider's, so the decision is global, taken on the
- * samples of every sampled task.
+ * memory the policy would move (misplaced) decides: at least
+ * 1/NUMA_SAMPLING_FAST_SHARE misplaced, sample as fast as allowed
+ * (2^adapt_max times the configured rate); under
+ * 1/NUMA_SAMPLING_SLOW_SHARE, one step (a factor of 2) slower, down to
+ * 2^adapt_max times less often than configured once converged, as scan
+ * mode's period grows towards scan_period_max; in between, or with too
+ * few samples to tell, no change.  The misplaced share of the samples is
+ * the share of the accesses that go to memory the policy would move, and
+ * it is small even far from convergence: a task's samples also land on its
+ * stack, its own bookkeeping and other memory that is local from the start
+ * (on the uniform benchmark two accesses in three).  So the thresholds are
+ * low: a remote access costs more than a local one, and sampling stays
+ * fast until well under 1% of the accesses are to misplaced memory (98%
+ * of the benchmark's buffer local), its cost capped by the CPU budget
+ * meanwhile.  The rate is the provider's, so the decision is global, taken
+ * on the samples of every sampled task.
  */
 static int numa_sampling_next_shift(int shift, unsigned int max,
 				    unsigned long used, unsigned long misplaced)
@@ -1229,9 +1317,9 @@ static int numa_sampling_next_shift(int shift, unsigned int max,
 	shift = clamp(shift, -(int)max, (int)max);
 	if (used < NUMA_SAMPLING_ADAPT_MIN_SAMPLES)
 		return shift;
-	if (misplaced * 16 >= used)
+	if (misplaced * NUMA_SAMPLING_FAST_SHARE >= used)
 		return max;
-	if (misplaced * 32 < used && shift > -(int)max)
+	if (misplaced * NUMA_SAMPLING_SLOW_SHARE < used && shift > -(int)max)
 		return shift - 1;
 	return shift;
 }
@@ -1275,8 +1363,8 @@ static void numa_sampling_set_shift(int shift, unsigned long used,
 }
 
 /*
- * After a period at the slowest rate that found (almost) nothing
- * misplaced, scan mode would lengthen its period towards
+ * After a period at the slowest rate that found under
+ * 1/NUMA_SAMPLING_SLOW_SHARE misplaced, scan mode would lengthen its period towards
  * scan_period_max; sample mode rests: sampling pauses for
  * NUMA_SAMPLING_REST_MIN_MS, then one period of samples decides again,
  * and each further quiet period doubles the rest up to
@@ -1289,7 +1377,8 @@ static unsigned int numa_sampling_next_rest(unsigned int rest_ms, int shift,
 					    unsigned long misplaced)
 {
 	if (!max || shift != -(int)max || next != -(int)max ||
-	    used < NUMA_SAMPLING_ADAPT_MIN_SAMPLES || misplaced * 32 >= used)
+	    used < NUMA_SAMPLING_ADAPT_MIN_SAMPLES ||
+	    misplaced * NUMA_SAMPLING_SLOW_SHARE >= used)
 		return 0;
 	if (!rest_ms)
 		return NUMA_SAMPLING_REST_MIN_MS;

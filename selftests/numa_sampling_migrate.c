@@ -131,9 +131,12 @@ static int page_child_start(struct page_child *pc, bool first_pass)
 		if (!buf || (first_pass && ms_wait_numa_first_pass()) ||
 		    write(pc->to_parent[1], &buf, sizeof(buf)) != sizeof(buf))
 			_exit(2);
-		while (read(pc->to_child[0], &c, 1) == 1 && c != 'q')
+		while (read(pc->to_child[0], &c, 1) == 1 && c != 'q') {
+			if (c == 'p' && ms_wait_numa_first_pass())
+				_exit(2);
 			if (write(pc->to_parent[1], &c, 1) != 1)
 				_exit(2);
+		}
 		_exit(ms_node_of(0, buf) == 1 ? 0 : 1);
 	}
 	if (read(pc->to_parent[0], &pc->page, sizeof(pc->page)) !=
@@ -142,15 +145,22 @@ static int page_child_start(struct page_child *pc, bool first_pass)
 	return 0;
 }
 
-/* Let @pc return to user space once: its queued samples are processed. */
-static int page_child_sync(struct page_child *pc)
+/*
+ * Send @c to @pc and wait for its answer: 's' lets it return to user space
+ * once (its queued samples are processed), 'p' runs it until its first
+ * balancing pass first.
+ */
+static int page_child_send(struct page_child *pc, char c)
 {
-	char c = 's';
-
 	if (write(pc->to_child[1], &c, 1) != 1 ||
 	    read(pc->to_parent[0], &c, 1) != 1)
 		return -EIO;
 	return 0;
+}
+
+static int page_child_sync(struct page_child *pc)
+{
+	return page_child_send(pc, 's');
 }
 
 /* End @pc: its exit status, 0 if its page stayed on node 1. */
@@ -220,6 +230,58 @@ TEST_F(numa_sampling, new_process_waits)
 	EXPECT_EQ(0, page_child_end(&child)) TH_LOG("the new process's page moved");
 	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
 					      VM_SKIP_NEW, 1LL, -1));
+}
+
+/*
+ * Its first sample dropped, the new process is not sampled again until
+ * its first pass (mem_sampling_defer_mm()): a second access records
+ * nothing.  From the pass on its samples are used, and its page moves.
+ */
+TEST_F(numa_sampling, new_process_deferred)
+{
+	struct ms_counters before;
+	struct page_child child;
+
+	/* The child's first pass a second into its run time. */
+	ASSERT_EQ(0, ms_write(NUMAB_DEBUGFS "scan_delay_ms", "1000"));
+	ASSERT_EQ(0, page_child_start(&child, false));
+	ASSERT_EQ(0, ms_counters_read(&before));
+	EXPECT_EQ(0, inject_access(child.pid, child.page, true));
+	EXPECT_EQ(0, inject_access(child.pid, child.page, true));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
+					      VM_SKIP_NEW, 1LL, -1));
+	ASSERT_EQ(0, page_child_send(&child, 'p'));
+	ASSERT_EQ(0, ms_counters_read(&before));
+	/* The parent's physical address would not be the child's. */
+	EXPECT_EQ(0, inject_access(child.pid, child.page, false));
+	EXPECT_EQ(0, page_child_sync(&child));
+	EXPECT_EQ(1, page_child_end(&child)) TH_LOG("the page stayed on node 1");
+	EXPECT_EQ(1, ms_counters_delta(&before, VM_SAMPLES));
+	EXPECT_EQ(1, ms_counters_delta(&before, VM_USED));
+	EXPECT_EQ(0, ms_counters_delta(&before, VM_SKIP_NEW));
+	if (_metadata->exit_code != KSFT_PASS)
+		ms_counters_log_moved(&before);
+}
+
+/*
+ * While the record event has users a new process is sampled all the
+ * same: its samples go to the event, NUMA balancing still drops them.
+ */
+TEST_F(numa_sampling, new_process_traced)
+{
+	struct ms_counters before;
+	struct page_child child;
+
+	ASSERT_EQ(0, ms_write(NUMAB_DEBUGFS "scan_delay_ms", "60000"));
+	ASSERT_EQ(0, ms_write(MS_EVENT "enable", "1"));
+	ASSERT_EQ(0, page_child_start(&child, false));
+	ASSERT_EQ(0, ms_counters_read(&before));
+	EXPECT_EQ(0, inject_access(child.pid, child.page, true));
+	EXPECT_EQ(0, inject_access(child.pid, child.page, true));
+	EXPECT_EQ(0, page_child_end(&child)) TH_LOG("the new process's page moved");
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 2LL,
+					      VM_SKIP_NEW, 2LL,
+					      VM_TRACE_HANDLED, 2LL, -1));
 }
 
 /* Memory bound to node 1 by MPOL_BIND stays there. */

@@ -4,10 +4,14 @@
  * (kernel.numa_balancing_mem_sampling_region_order): one sample of a
  * misplaced page moves the misplaced private pages of its aligned block,
  * but not a page still shared copy-on-write, nor a neighbour last
- * accessed from the other node.
+ * accessed from the other node; when the whole block moves, the block
+ * twice as large, and so on up to 2 MiB within the VMA.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/mempolicy.h>
 
 #include "../kselftest_harness.h"
 #include "numa_sampling_util.h"
@@ -125,6 +129,50 @@ TEST_F(numa_sampling, around_last_access)
 					      VM_MIGRATED, 16LL,
 					      VM_AROUND, 13LL, -1));
 	munmap(buf, nr * page_size);
+}
+
+/*
+ * Growth: a 2 MiB-aligned mapping of 512 small pages on node 1, split
+ * into three VMAs by binding page 40 to node 1.  One sample of page 9 with
+ * region order 4: its block [0, 16) goes whole, so [16, 32), then
+ * [32, 40) (the rest of the 64-page block, clipped to the VMA), and
+ * nothing beyond the VMA.  One sample of page 100: everything from 41 to
+ * 511, up to the PMD's worth.  Page 40 stays.
+ */
+TEST_F(numa_sampling, around_grows)
+{
+	const int nr = HPAGE_SIZE / page_size, bound = 40;
+	unsigned long mask = 1UL << 1;
+	struct ms_counters before;
+	char *raw, *buf;
+	int i;
+
+	raw = mmap(NULL, 2 * HPAGE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, raw);
+	buf = (char *)(((unsigned long)raw + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1));
+	ASSERT_EQ(0, madvise(buf, HPAGE_SIZE, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, set_task_policy(MPOL_BIND, 1));
+	memset(buf, 3, HPAGE_SIZE);
+	ASSERT_EQ(0, set_task_policy(MPOL_DEFAULT, 0));
+	ASSERT_EQ(0, syscall(__NR_mbind, buf + bound * page_size, page_size,
+			     MPOL_BIND, &mask, sizeof(mask) * 8, 0));
+	ms_lru_drain(buf, HPAGE_SIZE);
+	ASSERT_EQ(nr, ms_pages_on_node(buf, nr, 1));
+	ASSERT_EQ(0, ms_write(MS_REGION_SYSCTL, "4"));
+	ASSERT_EQ(0, ms_counters_read(&before));
+	EXPECT_EQ(0, inject_access(0, buf + 9 * page_size + 8, true));
+	EXPECT_EQ(bound, ms_pages_on_node(buf, bound, 0));
+	EXPECT_EQ(nr - bound, ms_pages_on_node(buf + bound * page_size,
+					       nr - bound, 1));
+	EXPECT_EQ(0, inject_access(0, buf + 100 * page_size + 8, true));
+	for (i = 0; i < nr; i++)
+		EXPECT_TRUE(block_page_on(buf, i, i == bound));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 2LL,
+					      VM_QUEUED, 2LL, VM_USED, 2LL,
+					      VM_MIGRATED, nr - 1LL,
+					      VM_AROUND, nr - 3LL, -1));
+	munmap(raw, 2 * HPAGE_SIZE);
 }
 
 TEST_HARNESS_MAIN

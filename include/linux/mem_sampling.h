@@ -205,8 +205,10 @@ struct mem_sampling_provider {
  *			it is valid for the duration of the call only.
  * @needs_samples:	optional: true while this consumer must not miss
  *			samples, which refuses another consumer's
- *			mem_sampling_pause().  Process context, under the
- *			core's lock: must not call into the core.
+ *			mem_sampling_pause() and overrides its
+ *			mem_sampling_defer_mm().  Any context, interrupts
+ *			possibly disabled, under the core's lock or RCU: must
+ *			not sleep or call into the core.
  * @node:		core's list linkage.
  */
 struct mem_sampling_consumer {
@@ -329,6 +331,9 @@ int mem_sampling_prctl_get(unsigned long arg2, unsigned long arg3,
 			   unsigned long arg4, unsigned long arg5);
 /* From mm_init(): a new mm (fork or exec) inherits current's mode. */
 void mem_sampling_mm_init(struct mm_struct *mm);
+/* A consumer has no use for a process's samples for a while. */
+void mem_sampling_defer_mm(struct mm_struct *mm, unsigned int msecs);
+void mem_sampling_undefer_mm(struct mm_struct *mm);
 #else
 static inline void mem_sampling_account(u64 ns)
 {
@@ -376,6 +381,15 @@ static inline int mem_sampling_prctl_get(unsigned long arg2,
 }
 
 static inline void mem_sampling_mm_init(struct mm_struct *mm)
+{
+}
+
+static inline void mem_sampling_defer_mm(struct mm_struct *mm,
+					 unsigned int msecs)
+{
+}
+
+static inline void mem_sampling_undefer_mm(struct mm_struct *mm)
 {
 }
 #endif

@@ -38,6 +38,12 @@ static inline bool numa_sampling_replaces_scan(struct task_struct *p)
 	return __numa_sampling_replaces_scan(p);
 }
 
+/*
+ * From task_numa_work(), once numa_sampling_replaces_scan() has started a
+ * pass: samples of @p's process are wanted from now on.
+ */
+void numa_sampling_pass_started(struct task_struct *p);
+
 /* From init_numa_balancing(): @p starts without a queue. */
 void numa_sampling_task_init(struct task_struct *p);
 /* From task_numa_free(), final: free @p's queue. */
@@ -48,6 +54,10 @@ int numa_sampling_tier_change(struct folio *folio, int cpupid, bool promotion);
 static inline bool numa_sampling_replaces_scan(struct task_struct *p)
 {
 	return false;
+}
+
+static inline void numa_sampling_pass_started(struct task_struct *p)
+{
 }
 
 static inline void numa_sampling_task_init(struct task_struct *p)

@@ -17,12 +17,14 @@ static void numa_sampling_test_adapt_faster(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 800, 100), 2);
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 800, 800), 2);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 6400, 100), 2);
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 5, MIN_SAMPLES,
-						       MIN_SAMPLES / 16), 5);
-	/* Just under a sixteenth, above a thirty-second: no change. */
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 800, 49), 0);
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 800, 49), 1);
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(2, 2, 800, 25), 2);
+						       1), 5);
+	/* Just under a sixty-fourth, at least a 256th: no change. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(0, 2, 6400, 99), 0);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(1, 2, 6400, 99), 1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(2, 2, 6400, 25), 2);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-1, 2, 6400, 25), -1);
 }
 
 /*
@@ -34,7 +36,7 @@ static void numa_sampling_test_adapt_converged(struct kunit *test)
 	int shift = 3, periods = 0;
 
 	while (shift > -3 && periods < 10) {
-		int next = numa_sampling_next_shift(shift, 3, 1000, 31);
+		int next = numa_sampling_next_shift(shift, 3, 6400, 24);
 
 		KUNIT_EXPECT_EQ(test, next, shift - 1);
 		shift = next;
@@ -46,7 +48,7 @@ static void numa_sampling_test_adapt_converged(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-3, 3, 10, 10), -3);
 	/* And as fast as allowed again when misplaced samples come back. */
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-3, 3, 1000, 500), 3);
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-1, 3, 800, 49), -1);
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_shift(-1, 3, 6400, 99), -1);
 }
 
 /* Too few samples to tell, or adaptation off: nothing moves. */
@@ -78,11 +80,11 @@ static void numa_sampling_test_rest(struct kunit *test)
 	static const unsigned int expect[] = { 1000, 2000, 4000, 8000, 8000 };
 
 	for (i = 0; i < ARRAY_SIZE(expect); i++) {
-		rest = numa_sampling_next_rest(rest, -2, -2, 2, 1000, 31);
+		rest = numa_sampling_next_rest(rest, -2, -2, 2, 6400, 24);
 		KUNIT_EXPECT_EQ(test, rest, expect[i]);
 	}
-	/* Misplaced samples, even a thirty-second of them: sample on. */
-	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(8000, -2, -2, 2, 1000, 32), 0);
+	/* Misplaced samples, even a 256th of them: sample on. */
+	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(8000, -2, -2, 2, 6400, 25), 0);
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(8000, -2, 2, 2, 1000, 500), 0);
 	/* Still slowing down, or just got to the slowest: not yet. */
 	KUNIT_EXPECT_EQ(test, numa_sampling_next_rest(0, -1, -2, 2, 1000, 0), 0);

@@ -11,6 +11,24 @@ cmdline_arg() {
 	echo "$v"
 }
 
+# rotate N WORD...: the words, starting at the Nth (cyclically), so that
+# repetitions of alternated modes do not always run in the same order.
+rotate() {
+	n=$1
+	shift
+	n=$(( (n - 1) % $# ))
+	i=0
+	for w; do
+		[ $i -ge $n ] && printf '%s ' "$w"
+		i=$((i + 1))
+	done
+	i=0
+	for w; do
+		[ $i -lt $n ] && printf '%s ' "$w"
+		i=$((i + 1))
+	done
+}
+
 sysfs_set() {
 	[ -e "/sys/kernel/mm/$1" ] && echo "$2" > "/sys/kernel/mm/$1"
 }

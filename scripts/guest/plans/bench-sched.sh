@@ -41,23 +41,6 @@ set_sched_mode() {
 	esac
 }
 
-# rotate N WORD...: the words, starting at the Nth (cyclically).
-rotate() {
-	n=$1
-	shift
-	n=$(( (n - 1) % $# ))
-	i=0
-	for w; do
-		[ $i -ge $n ] && printf '%s ' "$w"
-		i=$((i + 1))
-	done
-	i=0
-	for w; do
-		[ $i -lt $n ] && printf '%s ' "$w"
-		i=$((i + 1))
-	done
-}
-
 switches() {
 	awk '/^ctxt/ { print $2 }' /proc/stat
 }
