@@ -3,8 +3,9 @@
  * Task placement: does NUMA balancing move a task to its memory's node?
  *
  * One thread streams through -s MiB whose pages are bound to node -n
- * (MPOL_BIND on the range: NUMA balancing cannot move the memory, so the
- * only way to local accesses is to move the task).  It starts pinned to a
+ * (MPOL_BIND | MPOL_F_NUMA_BALANCING on the range: NUMA balancing looks at
+ * the memory, by hint faults or samples, but cannot move it, so the only
+ * way to local accesses is to move the task).  It starts pinned to a
  * CPU of another node, then may run anywhere.  Every 10 ms it looks at the
  * CPU it runs on.  Once on the memory's node it runs -k seconds more and
  * reports the share of those looks that found it there (whether it
@@ -94,9 +95,10 @@ int main(int argc, char **argv)
 	}
 	madvise(mem, run.size, MADV_NOHUGEPAGE);
 	mask = 1UL << run.mem_node;
-	if (syscall(__NR_mbind, mem, run.size, MPOL_BIND, &mask,
+	if (syscall(__NR_mbind, mem, run.size,
+		    MPOL_BIND | MPOL_F_NUMA_BALANCING, &mask,
 		    sizeof(mask) * 8, 0)) {
-		fprintf(stderr, "%s: mbind(MPOL_BIND, %d): %s\n",
+		fprintf(stderr, "%s: mbind(MPOL_BIND | MPOL_F_NUMA_BALANCING, %d): %s\n",
 			program_invocation_short_name, run.mem_node,
 			strerror(errno));
 		return 1;
