@@ -934,6 +934,16 @@ static unsigned int numa_sampling_gather_around(struct vm_area_struct *vma,
 		return 0;
 	first = numa_sampling_block(vma, pte, decision->addr, order, &lo, &hi);
 	nr = numa_sampling_gather_range(vma, first, ptl, lo, hi, decision, &all);
+	/*
+	 * Grow on a first access, or on two in a row from the destination
+	 * (the two-stage filter passed), not on the exemption
+	 * should_numa_migrate_memory() gives a young task's own pages: a
+	 * thread the scheduler moves to the other node for a while would
+	 * pull its whole footprint along, and back again.
+	 */
+	if (!cpupid_pid_unset(decision->last_cpupid) &&
+	    cpupid_to_nid(decision->last_cpupid) != decision->target_nid)
+		return nr;
 	while (all && !decision->promote &&
 	       order < NUMA_SAMPLING_REGION_ORDER_MAX) {
 		unsigned int more;

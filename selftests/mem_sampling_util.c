@@ -150,7 +150,7 @@ long long ms_vmstat(const char *name)
 }
 
 /* mm->numa_scan_seq of this process (/proc/self/sched), or -errno. */
-static long long ms_numa_scan_seq(void)
+long long ms_numa_scan_seq(void)
 {
 	static const char key[] = "mm->numa_scan_seq";
 	char buf[8192], *line;

@@ -109,6 +109,8 @@ long long ms_vmstat(const char *name);
  */
 #define MS_NUMA_FIRST_PASS_S	10
 int ms_wait_numa_first_pass(void);
+/* This process's mm->numa_scan_seq (/proc/self/sched), or -errno. */
+long long ms_numa_scan_seq(void);
 
 /* The counters the tests check, read from /proc/vmstat together. */
 enum ms_counter {

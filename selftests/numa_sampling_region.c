@@ -5,7 +5,8 @@
  * misplaced page moves the misplaced private pages of its aligned block,
  * but not a page still shared copy-on-write, nor a neighbour last
  * accessed from the other node; when the whole block moves, the block
- * twice as large, and so on up to 2 MiB within the VMA.
+ * twice as large, and so on up to 2 MiB within the VMA, unless the
+ * sampled page was last accessed from the other node.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
@@ -132,12 +133,35 @@ TEST_F(numa_sampling, around_last_access)
 }
 
 /*
- * Growth: a 2 MiB-aligned mapping of 512 small pages on node 1, split
- * into three VMAs by binding page 40 to node 1.  One sample of page 9 with
- * region order 4: its block [0, 16) goes whole, so [16, 32), then
- * [32, 40) (the rest of the 64-page block, clipped to the VMA), and
- * nothing beyond the VMA.  One sample of page 100: everything from 41 to
- * 511, up to the PMD's worth.  Page 40 stays.
+ * A 2 MiB-aligned mapping of 2 MiB of small pages, all on node 1, at
+ * *@buf; the whole mapping (for munmap) at the return value, or NULL.
+ */
+static char *pmd_of_small_pages(char **buf)
+{
+	char *raw = mmap(NULL, 2 * HPAGE_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (raw == MAP_FAILED)
+		return NULL;
+	*buf = (char *)(((unsigned long)raw + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1));
+	if (madvise(*buf, HPAGE_SIZE, MADV_NOHUGEPAGE) ||
+	    set_task_policy(MPOL_BIND, 1)) {
+		munmap(raw, 2 * HPAGE_SIZE);
+		return NULL;
+	}
+	memset(*buf, 3, HPAGE_SIZE);
+	set_task_policy(MPOL_DEFAULT, 0);
+	ms_lru_drain(*buf, HPAGE_SIZE);
+	return raw;
+}
+
+/*
+ * Growth: 512 small pages on node 1, split into three VMAs by binding
+ * page 40 to node 1.  One sample of page 9 with region order 4: its block
+ * [0, 16) goes whole, so [16, 32), then [32, 40) (the rest of the 64-page
+ * block, clipped to the VMA), and nothing beyond the VMA.  One sample of
+ * page 100: everything from 41 to 511, up to the PMD's worth.  Page 40
+ * stays.
  */
 TEST_F(numa_sampling, around_grows)
 {
@@ -147,17 +171,10 @@ TEST_F(numa_sampling, around_grows)
 	char *raw, *buf;
 	int i;
 
-	raw = mmap(NULL, 2 * HPAGE_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, raw);
-	buf = (char *)(((unsigned long)raw + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1));
-	ASSERT_EQ(0, madvise(buf, HPAGE_SIZE, MADV_NOHUGEPAGE));
-	ASSERT_EQ(0, set_task_policy(MPOL_BIND, 1));
-	memset(buf, 3, HPAGE_SIZE);
-	ASSERT_EQ(0, set_task_policy(MPOL_DEFAULT, 0));
+	raw = pmd_of_small_pages(&buf);
+	ASSERT_NE(NULL, raw);
 	ASSERT_EQ(0, syscall(__NR_mbind, buf + bound * page_size, page_size,
 			     MPOL_BIND, &mask, sizeof(mask) * 8, 0));
-	ms_lru_drain(buf, HPAGE_SIZE);
 	ASSERT_EQ(nr, ms_pages_on_node(buf, nr, 1));
 	ASSERT_EQ(0, ms_write(MS_REGION_SYSCTL, "4"));
 	ASSERT_EQ(0, ms_counters_read(&before));
@@ -172,6 +189,53 @@ TEST_F(numa_sampling, around_grows)
 					      VM_QUEUED, 2LL, VM_USED, 2LL,
 					      VM_MIGRATED, nr - 1LL,
 					      VM_AROUND, nr - 3LL, -1));
+	munmap(raw, 2 * HPAGE_SIZE);
+}
+
+/*
+ * No growth on a page last accessed from the other node: the sampled
+ * page moves on the exemption should_numa_migrate_memory() gives a young
+ * task's own pages, its 16-page block with it, and nothing more.  Of 512
+ * pages on node 1, page 9 is moved to node 0 and sampled from node 1,
+ * which brings it back and records the access there; then sampled from
+ * node 0.
+ */
+TEST_F(numa_sampling, around_no_growth_after_other_node)
+{
+	const int nr = HPAGE_SIZE / page_size, sampled = 9;
+	char *raw, *buf, *page;
+	struct ms_counters before;
+	long long seq;
+
+	raw = pmd_of_small_pages(&buf);
+	ASSERT_NE(NULL, raw);
+	page = buf + sampled * page_size;
+	ASSERT_EQ(0, ms_move_to_node(page, 1, 0));
+	ms_lru_drain(buf, HPAGE_SIZE);
+	ASSERT_EQ(nr - 1, ms_pages_on_node(buf, nr, 1));
+	ASSERT_EQ(0, ms_write(MS_REGION_SYSCTL, "4"));
+	seq = ms_numa_scan_seq();
+	if (seq > 4)
+		SKIP(goto out, "numa_scan_seq %lld: past the exemption", seq);
+	ASSERT_EQ(0, ms_counters_read(&before));
+	ASSERT_EQ(0, ms_pin_to_cpu(1));
+	ASSERT_EQ(1, ms_this_node());
+	EXPECT_EQ(0, inject_access(0, page + 8, true));
+	/*
+	 * Back on node 1, the page can be isolated again only once it is on
+	 * an LRU list: drain this CPU's batch.
+	 */
+	ms_lru_drain(buf, HPAGE_SIZE);
+	ASSERT_EQ(0, ms_pin_to_cpu(0));
+	EXPECT_EQ(nr, ms_pages_on_node(buf, nr, 1));
+	EXPECT_EQ(0, inject_access(0, page + 8, true));
+	EXPECT_EQ(16, ms_pages_on_node(buf, 16, 0));
+	EXPECT_EQ(nr - 16, ms_pages_on_node(buf + 16 * page_size, nr - 16, 1));
+	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 2LL,
+					      VM_QUEUED, 2LL, VM_USED, 2LL,
+					      VM_MIGRATED, 17LL,
+					      VM_AROUND, 15LL, -1));
+out:
 	munmap(raw, 2 * HPAGE_SIZE);
 }
 
