@@ -42,32 +42,27 @@ $(BUILD)/guest-bin/numa-placement: $(DEPS_STAMP)
 		-pthread -o $@ $(filter %.c,$^)
 
 # What mem_sampling costs context-switch-heavy work: bench/sched_workload.c
-# in four modes alternated in one boot (scripts/guest/plans/bench-sched.sh);
-# the table lands in $(RESULTS)/bench-sched.txt.
+# in five modes alternated in one boot (scripts/guest/plans/bench-sched.sh).
 BENCH_TARGETS += bench-sched
 BENCH_SCHED_REPS ?= 5
 bench-sched: GUEST_APPEND += msbench.sched_reps=$(BENCH_SCHED_REPS)
-bench-sched: kernel initramfs $(QEMU)
-	@mkdir -p $(RESULTS)
-	@$(BOOT) bench-sched $(GUEST_TIMEOUT)
-	@tr -d '\r' < $(BUILD)/guest-out/bench-sched$(GUEST_SUFFIX)/bench-sched.txt \
-		> $(RESULTS)/sched-runs.txt
-	@$(PYTHON) scripts/bench-sched-table.py $(RESULTS)/sched-runs.txt 2 \
-		| tee $(RESULTS)/bench-sched.txt
+# The table's arguments after the runs file: the guest's CPUs.
+bench-sched: TABLE_ARGS = 2
 
 # Task placement: how often and how soon each mode moves a task to the node
-# of memory that cannot move (scripts/guest/plans/bench-placement.sh); the
-# table lands in $(RESULTS)/bench-placement.txt.
+# of memory that cannot move (scripts/guest/plans/bench-placement.sh).
 BENCH_TARGETS += bench-placement
 BENCH_PLACEMENT_REPS ?= 20
 bench-placement: GUEST_APPEND += msbench.placement_reps=$(BENCH_PLACEMENT_REPS)
-bench-placement: kernel initramfs $(QEMU)
+
+# One boot of plan $@ writes one line per run to $@.txt in its outbox;
+# scripts/$@-table.py makes the table of them, $(RESULTS)/$@.txt.
+bench-sched bench-placement: kernel initramfs $(QEMU)
 	@mkdir -p $(RESULTS)
-	@$(BOOT) bench-placement $(GUEST_TIMEOUT)
-	@tr -d '\r' < $(BUILD)/guest-out/bench-placement$(GUEST_SUFFIX)/bench-placement.txt \
-		> $(RESULTS)/placement-runs.txt
-	@$(PYTHON) scripts/bench-placement-table.py $(RESULTS)/placement-runs.txt \
-		| tee $(RESULTS)/bench-placement.txt
+	@$(BOOT) $@ $(GUEST_TIMEOUT)
+	@tr -d '\r' < $(BUILD)/guest-out/$@$(GUEST_SUFFIX)/$@.txt > $(RESULTS)/runs-$@.txt
+	@$(PYTHON) scripts/$@-table.py $(RESULTS)/runs-$@.txt $(TABLE_ARGS) \
+		| tee $(RESULTS)/$@.txt
 
 # Other parts' figures (the decoder ratio, the QEMU model's slowdown) come
 # from their BENCH_TARGETS, each leaving $(RESULTS)/bench-*.txt.

@@ -215,27 +215,10 @@ TEST_F(numa_sampling, other_mm)
 /*
  * A new process is balanced from its samples when the scan would start
  * with it, at its first balancing pass (scan_delay_ms of its run time):
- * until then its samples are counted and dropped.
- */
-TEST_F(numa_sampling, new_process_waits)
-{
-	struct ms_counters before;
-	struct page_child child;
-
-	ASSERT_EQ(0, ms_write(NUMAB_DEBUGFS "scan_delay_ms", "60000"));
-	ASSERT_EQ(0, page_child_start(&child, false));
-	ASSERT_EQ(0, ms_counters_read(&before));
-	EXPECT_EQ(0, inject_access(child.pid, child.page, true));
-	EXPECT_EQ(0, page_child_sync(&child));
-	EXPECT_EQ(0, page_child_end(&child)) TH_LOG("the new process's page moved");
-	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
-					      VM_SKIP_NEW, 1LL, -1));
-}
-
-/*
- * Its first sample dropped, the new process is not sampled again until
- * its first pass (mem_sampling_defer_mm()): a second access records
- * nothing.  From the pass on its samples are used, and its page moves.
+ * until then its first samples are counted and dropped, and it is not
+ * sampled again until the pass (mem_sampling_defer_mm()), so a second
+ * access records nothing.  From the pass on its samples are used, and its
+ * page moves.
  */
 TEST_F(numa_sampling, new_process_deferred)
 {
@@ -248,6 +231,9 @@ TEST_F(numa_sampling, new_process_deferred)
 	ASSERT_EQ(0, ms_counters_read(&before));
 	EXPECT_EQ(0, inject_access(child.pid, child.page, true));
 	EXPECT_EQ(0, inject_access(child.pid, child.page, true));
+	EXPECT_EQ(0, page_child_sync(&child));
+	EXPECT_EQ(1, ms_node_of(child.pid, child.page))
+		TH_LOG("the new process's page moved before its first pass");
 	EXPECT_TRUE(ms_counters_moved_exactly(&before, VM_SAMPLES, 1LL,
 					      VM_SKIP_NEW, 1LL, -1));
 	ASSERT_EQ(0, page_child_send(&child, 'p'));
