@@ -178,7 +178,8 @@ test-guest: kernel initramfs $(QEMU)
 # the machine is described (ACPI): the SPE driver and perf sharing, the
 # NUMA tests and tiering.  Its result files are RESULTS/*-tiered.txt.
 TIERED_TESTS	:= numa_topology spe_driver spe_perf spe_perf_aux spe_perf_hotplug \
-		   numa_sampling_migrate numa_sampling_modes numa_sampling_tiering
+		   numa_sampling_migrate numa_sampling_modes numa_sampling_tiering \
+		   damon_sampled
 
 test-guest-tiered:
 	@rm -rf $(RESULTS)/tiered; rm -f $(RESULTS)/*-tiered.txt

@@ -17,9 +17,12 @@ endif
 endif
 # Variants of sample mode: sample+EVENT (event_filter), sample~N
 # (min_latency), sample@B (budget in basis points), in that order.
-BENCH_MODES ?= off ideal scan sample
-ifneq ($(filter-out off ideal scan sample sample+% sample~% sample@%,$(BENCH_MODES)),)
-$(error BENCH_MODES: $(filter-out off ideal scan sample sample+% sample~% sample@%,$(BENCH_MODES)): modes are off, ideal, scan, sample and its variants sample+EVENT~LATENCY@BUDGET)
+# The tiered machine compares DAMON's migrate_hot too, with Accessed bits
+# and with samples.
+BENCH_MODES ?= off ideal scan sample$(if $(filter tiered,$(GUEST_TOPOLOGY)), damon damon-sampled)
+BENCH_MODE_PATTERNS := off ideal scan sample sample+% sample~% sample@% damon damon-sampled
+ifneq ($(filter-out $(BENCH_MODE_PATTERNS),$(BENCH_MODES)),)
+$(error BENCH_MODES: $(filter-out $(BENCH_MODE_PATTERNS),$(BENCH_MODES)): modes are off, ideal, scan, sample and its variants sample+EVENT~LATENCY@BUDGET, and on the tiered machine damon and damon-sampled)
 endif
 BENCH_SYSCTLS = $(if $(BENCH_REGION_ORDER),sysctl.kernel.numa_balancing_mem_sampling_region_order=$(BENCH_REGION_ORDER))
 
@@ -55,9 +58,16 @@ BENCH_TARGETS += bench-placement
 BENCH_PLACEMENT_REPS ?= 20
 bench-placement: GUEST_APPEND += msbench.placement_reps=$(BENCH_PLACEMENT_REPS)
 
+# DAMON with Accessed bits against DAMON from samples on one workload:
+# time to find its hot range, how much of it, kdamond's CPU time
+# (scripts/guest/plans/bench-damon.sh, selftests/damon_bench.c).
+BENCH_TARGETS += bench-damon
+BENCH_DAMON_REPS ?= 5
+bench-damon: GUEST_APPEND += msbench.damon_reps=$(BENCH_DAMON_REPS)
+
 # One boot of plan $@ writes one line per run to $@.txt in its outbox;
 # scripts/$@-table.py makes the table of them, $(RESULTS)/$@.txt.
-bench-sched bench-placement: kernel initramfs $(QEMU)
+bench-sched bench-placement bench-damon: kernel initramfs $(QEMU)
 	@mkdir -p $(RESULTS)
 	@$(BOOT) $@ $(GUEST_TIMEOUT)
 	@tr -d '\r' < $(BUILD)/guest-out/$@$(GUEST_SUFFIX)/$@.txt > $(RESULTS)/runs-$@.txt
@@ -89,6 +99,8 @@ help-parts::
 	@echo '                 on, sample and scan mode (BENCH_SCHED_REPS=$(BENCH_SCHED_REPS)), part of bench'
 	@echo '  bench-placement task placement: how often and how soon scan and sample mode move a task'
 	@echo '                 to its (unmovable) memory, BENCH_PLACEMENT_REPS=$(BENCH_PLACEMENT_REPS) runs each, part of bench'
+	@echo '  bench-damon    DAMON with Accessed bits (vaddr) against DAMON from samples (vaddr-sampled):'
+	@echo '                 time to find a hot range, overlap, kdamond CPU time, BENCH_DAMON_REPS=$(BENCH_DAMON_REPS) runs each, part of bench'
 	@echo '  bench          all workloads, scan vs sample mode against off and ideal placement,'
 	@echo '                 BENCH_REPS=$(BENCH_REPS) runs of BENCH_SECONDS=$(BENCH_SECONDS) s each'
 	@echo '                 (BENCH_WORKLOADS="$(BENCH_WORKLOADS)", BENCH_REGION_ORDER=N sets kernel.numa_balancing_mem_sampling_region_order,'

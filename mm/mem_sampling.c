@@ -273,6 +273,27 @@ bool mem_sampling_task_sampled(struct task_struct *task)
 }
 EXPORT_SYMBOL_GPL(mem_sampling_task_sampled);
 
+int mem_sampling_available(unsigned long caps)
+{
+	struct mem_sampling_provider *provider;
+	int err = 0;
+
+	if (!READ_ONCE(mem_sampling_state.enabled))
+		return -ENODEV;
+	rcu_read_lock();
+	provider = rcu_dereference(mem_sampling_state.provider);
+	if (!provider)
+		err = -ENODEV;
+	else if ((provider->caps.flags & caps) != caps)
+		err = -EOPNOTSUPP;
+	else if ((caps & MEM_SAMPLING_CAP_PADDR) &&
+		 !READ_ONCE(mem_sampling_state.config.paddr))
+		err = -EOPNOTSUPP;
+	rcu_read_unlock();
+	return err;
+}
+EXPORT_SYMBOL_GPL(mem_sampling_available);
+
 /**
  * mem_sampling_provider_lent - this CPU's hardware is lent out, or back.
  * @provider: the provider lending it, active or not.

@@ -15,27 +15,18 @@ is there at all.
 import statistics
 import sys
 
+from bench_lines import fmt, records
+
 MODES = ('off', 'scan', 'sample')
 
 
 def parse(path):
     runs = {}
-    with open(path) as f:
-        for line in f:
-            if not line.startswith('placement:'):
-                continue
-            kv = dict(item.split('=', 1) for item in line.split()[1:])
-            if 'failed' in kv or 'moved_s' not in kv:
-                continue
-            runs.setdefault(kv['mode'], []).append(kv)
+    for kv in records(path, 'placement'):
+        if 'failed' in kv or 'moved_s' not in kv:
+            continue
+        runs.setdefault(kv['mode'], []).append(kv)
     return runs
-
-
-def fmt(values, digits=3):
-    if not values:
-        return 'n/a'
-    return (f'{statistics.median(values):.{digits}g} '
-            f'({min(values):.{digits}g}-{max(values):.{digits}g})')
 
 
 def main():
@@ -56,9 +47,9 @@ def main():
         summary[mode] = (len(moved), len(mine),
                          statistics.median(moved) if moved else None)
         print(f'| {mode} | {len(moved)} of {len(mine)} | {fmt(moved)} | '
-              f'{fmt(stayed)} | '
-              f'{fmt([int(r["hint_faults"]) for r in mine])} | '
-              f'{fmt([int(r["samples_used"]) for r in mine])} |')
+              f'{fmt(stayed, 3)} | '
+              f'{fmt([int(r["hint_faults"]) for r in mine], 3)} | '
+              f'{fmt([int(r["samples_used"]) for r in mine], 3)} |')
     print()
     print('Median (min-max) over the runs in which the task got there; '
           'memory bound to node 1, the task started on node 0 and free '

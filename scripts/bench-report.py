@@ -66,8 +66,10 @@ COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
             'mem_sampling_cost_ns', 'mem_sampling_budget_slower']
 MODES = ('off', 'ideal', 'scan', 'sample')
 # Variants of sample mode (BENCH_MODES): sample+EVENT (event filter),
-# sample~N (minimum latency), sample@B (CPU budget in basis points).
-MODE = r'(?:off|ideal|scan|sample(?:\+\w+)?(?:~\d+)?(?:@\d+)?)'
+# sample~N (minimum latency), sample@B (CPU budget in basis points); and
+# on the tiered machine DAMON's migrate_hot with Accessed bits (damon) or
+# samples (damon-sampled).
+MODE = r'(?:off|ideal|scan|sample(?:\+\w+)?(?:~\d+)?(?:@\d+)?|damon(?:-sampled)?)'
 
 
 def modes_of(runs):

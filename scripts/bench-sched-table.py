@@ -15,6 +15,8 @@ mode against off).  Exits 1 if a workload has no run with mode off.
 import statistics
 import sys
 
+from bench_lines import fmt, records
+
 MODES = ('off', 'unsampled', 'sampling', 'sample', 'scan')
 # The figure of each workload and whether more is better.
 FIGURES = {
@@ -28,23 +30,14 @@ GOAL_MODES = ('sampling', 'sample')
 
 def parse(path):
     runs = {}
-    with open(path) as f:
-        for line in f:
-            if not line.startswith('sched:'):
-                continue
-            kv = dict(item.split('=', 1) for item in line.split()[1:])
-            if 'failed' in kv or 'workload' not in kv:
-                continue
-            name = kv['workload']
-            if name == 'hackbench':
-                name += '-' + kv['transport']
-            runs.setdefault(name, {}).setdefault(kv['mode'], []).append(kv)
+    for kv in records(path, 'sched'):
+        if 'failed' in kv or 'workload' not in kv:
+            continue
+        name = kv['workload']
+        if name == 'hackbench':
+            name += '-' + kv['transport']
+        runs.setdefault(name, {}).setdefault(kv['mode'], []).append(kv)
     return runs
-
-
-def fmt(values):
-    return (f'{statistics.median(values):.4g} '
-            f'({min(values):.4g}-{max(values):.4g})')
 
 
 def main():

@@ -12,15 +12,13 @@ the model on against their goals (chase d/10 within 15%, stream between
 """
 import sys
 
+from bench_lines import records
+
 
 def parse(path):
     nodes = {}
-    with open(path) as f:
-        for line in f:
-            if not line.startswith('numa_cost:'):
-                continue
-            kv = dict(item.split('=', 1) for item in line.split()[1:])
-            nodes[int(kv['node'])] = {k: float(v) for k, v in kv.items()}
+    for kv in records(path, 'numa_cost'):
+        nodes[int(kv['node'])] = {k: float(v) for k, v in kv.items()}
     if 0 not in nodes:
         sys.exit(f'numa-cost-table: no node 0 line in {path}')
     return nodes

@@ -276,6 +276,15 @@ int mem_sampling_pause(bool pause);
  */
 bool mem_sampling_task_sampled(struct task_struct *task);
 
+/*
+ * Can a consumer get samples with the MEM_SAMPLING_CAP_* bits @caps now?
+ * 0; -ENODEV if sampling is off or has no provider; -EOPNOTSUPP if the
+ * provider lacks one of @caps, or physical addresses are asked for and not
+ * collected.  Any context; for a consumer to refuse to start with a clear
+ * error.
+ */
+int mem_sampling_available(unsigned long caps);
+
 /**
  * mem_sampling_proc_int - a strict proc_dointvec_minmax() on *@val.
  * @table:	the sysctl; its extra1 and extra2 bound the value, its data
@@ -352,6 +361,11 @@ static inline int mem_sampling_pause(bool pause)
 static inline bool mem_sampling_task_sampled(struct task_struct *task)
 {
 	return false;
+}
+
+static inline int mem_sampling_available(unsigned long caps)
+{
+	return -ENODEV;
 }
 
 static inline void mem_sampling_sched_out(struct task_struct *prev,

@@ -122,7 +122,8 @@ slow_node() {
 # node from the start).  The CPUs are the same in all four.  Workload
 # tiered: the memory starts on the slow tier (slow_node), scan and sample
 # are kernel.numa_balancing=2 (tiering), demotion is on, and ideal starts
-# with the hot pages on the worker's node.  numa01 and numa02 run
+# with the hot pages on the worker's node; damon and damon-sampled run
+# NUMA balancing off and DAMON's migrate_hot instead (damon_tier_start).  numa01 and numa02 run
 # numa-threads: threads the scheduler places, pinned only in ideal.  DIR
 # gets the workload's report lines, /proc/vmstat before and after, and the
 # sched_numa_balance_start/end trace when the kernel has those events.
@@ -145,6 +146,7 @@ run_one() {
 		numab=2
 		echo 1 > /sys/kernel/mm/numa/demotion_enabled
 		[ "$mode" = ideal ] && balancing=off local=-L
+		case $mode in damon*) balancing=off ;; esac
 	elif [ "$mode" = ideal ]; then
 		balancing=off node=local
 	fi
@@ -165,6 +167,16 @@ run_one() {
 			return 0
 		fi
 	done
+	case $mode in
+	damon*)
+		if ! damon_tier_start "${mode#damon}" "$node"; then
+			echo "unavailable: DAMON ${mode#damon} cannot start" > "$dir/skipped"
+			echo "MS-LIVE $w-$mode-$rep skipped: DAMON unavailable"
+			damon_tier_stop
+			set_mode off
+			return 0
+		fi ;;
+	esac
 	have_trace=1
 	for e in $events; do [ -d "$e" ] || have_trace=0; done
 	if [ $have_trace = 1 ]; then
@@ -200,8 +212,58 @@ run_one() {
 		for e in $events; do echo 0 > "$e/enable"; done
 		cat "$tr/trace" > "$dir/trace.txt"
 	fi
+	case $mode in damon*) damon_tier_stop ;; esac
 	set_mode off
 	variant_restore "$saved"
+}
+
+DAMON_KDAMONDS=/sys/kernel/mm/damon/admin/kdamonds
+
+# node_phys_range NODE: the first and the last byte + 1 of NODE's memory
+# blocks, in decimal.
+node_phys_range() {
+	bs=$(( 0x$(cat /sys/devices/system/memory/block_size_bytes) ))
+	ls -d /sys/devices/system/node/node"$1"/memory[0-9]* 2>/dev/null |
+		sed 's/.*memory//' | sort -n |
+		awk -v bs="$bs" 'NR == 1 { lo = $1 } { hi = $1 }
+			END { if (NR) printf "%.0f %.0f\n", lo * bs, (hi + 1) * bs;
+			      else exit 1 }'
+}
+
+# damon_tier_start SUFFIX NODE: DAMON tiering, "paddr$SUFFIX" (paddr with
+# page table Accessed bits, paddr-sampled with samples: mem_sampling on)
+# over NODE's physical memory, a migrate_hot scheme to node 0 for regions
+# seen accessed in at least half of an aggregation's sampling intervals,
+# at DAMON's default intervals (5 ms, 100 ms).
+damon_tier_start() {
+	ops=paddr$1
+	[ -d $DAMON_KDAMONDS ] || return 1
+	set -- $(node_phys_range "$2") || return 1
+	[ "$ops" = paddr-sampled ] &&
+		{ echo 1 > /proc/sys/kernel/mem_sampling_enable || return 1; }
+	c=$DAMON_KDAMONDS/0/contexts/0
+	echo 1 > $DAMON_KDAMONDS/nr_kdamonds &&
+	echo 1 > $DAMON_KDAMONDS/0/contexts/nr_contexts &&
+	echo "$ops" > $c/operations &&
+	echo 1 > $c/targets/nr_targets &&
+	echo 1 > $c/targets/0/regions/nr_regions &&
+	echo "$1" > $c/targets/0/regions/0/start &&
+	echo "$2" > $c/targets/0/regions/0/end &&
+	echo 1 > $c/schemes/nr_schemes &&
+	echo migrate_hot > $c/schemes/0/action &&
+	echo 0 > $c/schemes/0/target_nid &&
+	p=$c/schemes/0/access_pattern
+	echo 18446744073709551615 > $p/sz/max &&
+	echo 10 > $p/nr_accesses/min &&
+	echo 4294967295 > $p/nr_accesses/max &&
+	echo 4294967295 > $p/age/max &&
+	echo on > $DAMON_KDAMONDS/0/state
+}
+
+damon_tier_stop() {
+	echo off > $DAMON_KDAMONDS/0/state 2>/dev/null
+	echo 0 > $DAMON_KDAMONDS/nr_kdamonds 2>/dev/null
+	return 0
 }
 
 # variant_settings SUFFIX: the mem_sampling sysfs settings (FILE=VALUE) of
