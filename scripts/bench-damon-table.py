@@ -8,8 +8,9 @@ usage: bench-damon-table.py BENCH_DAMON_TXT
 BENCH_DAMON_TXT holds damon_bench's "damon:" lines, one per run.  Prints,
 per operations set, in how many runs the hot range was found, the median
 (min-max) time to find it, how much of it the accessed regions covered and
-how much cold memory they held in the run's second half, kdamond's CPU
-time and what mem_sampling charged to its budget; then the goals of
+how much cold memory they held (medians of the traced part's second
+half), then, untraced, kdamond's CPU time and what mem_sampling charged
+to its budget, as shares of one CPU; then the goals of
 DAMON from samples against Accessed bits: found at least as soon, at
 least 90% of the hot range, at least 10 times less kdamond CPU time.
 Exits 1 if no run is there.
@@ -32,9 +33,9 @@ def main():
     if not runs:
         sys.exit('bench-damon-table: no DAMON run in ' + sys.argv[1])
     print('| operations | runs found | time to find (s) | hot range covered (%) | '
-          'cold memory with it (KiB) | kdamond CPU (ms) | kdamond (% of a CPU) | '
-          'sampling cost (ms) | samples |')
-    print('|---|---|---|---|---|---|---|---|---|')
+          'cold memory with it (KiB) | kdamond (% of a CPU) | '
+          'sampling cost (% of a CPU) | samples |')
+    print('|---|---|---|---|---|---|---|---|')
     med = {}
     for ops in sorted(runs):
         mine = runs[ops]
@@ -46,12 +47,12 @@ def main():
             'found': len(found), 'runs': len(mine),
             'found_s': statistics.median(found) if found else None,
             'covered': statistics.median(col('covered_pct')),
-            'kdamond': statistics.median(col('kdamond_ms')),
+            'kdamond': statistics.median(col('kdamond_pct')),
         }
         print(f'| {ops} | {len(found)} of {len(mine)} | {fmt(found, 3)} | '
               f'{fmt(col("covered_pct"), 3)} | {fmt(col("cold_kib"), 3)} | '
-              f'{fmt(col("kdamond_ms"), 3)} | {fmt(col("kdamond_pct"), 3)} | '
-              f'{fmt(col("cost_ms"), 3)} | {fmt(col("samples"), 6)} |')
+              f'{fmt(col("kdamond_pct"), 3)} | {fmt(col("cost_pct"), 3)} | '
+              f'{fmt(col("samples"), 6)} |')
     print()
     print('Median (min-max) over the runs; the time to find over the runs '
           'that found it.  Found: at least 90% of the hot range in regions '
@@ -68,8 +69,8 @@ def main():
           f'{"met" if sooner else "not met"}.')
     print(f'Goal, at least 90% of the hot range: {s["covered"]:.1f}%: '
           f'{"met" if s["covered"] >= 90 else "not met"}.')
-    print(f'Goal, at least 10 times less kdamond CPU time: {b["kdamond"]:.1f} '
-          f'against {s["kdamond"]:.1f} ms, {ratio:.1f} times: '
+    print(f'Goal, at least 10 times less kdamond CPU time: {b["kdamond"]:.3f}% '
+          f'of a CPU against {s["kdamond"]:.3f}%, {ratio:.1f} times: '
           f'{"met" if ratio >= 10 else "not met"}.')
     return 0
 

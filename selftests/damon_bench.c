@@ -6,21 +6,25 @@
  * A child process maps -m MiB and then works on its hot part only (-h MiB
  * a quarter of the way in, random cache lines of random pages), for the
  * whole run.  For each repetition and each operations set of -o, in an
- * order rotated each repetition, a fresh kdamond monitors the mapping for
- * -t seconds at DAMON's default intervals (-S, -A to change them), with
- * mem_sampling on for the sampled sets only.  One line per run:
+ * order rotated each repetition, a fresh kdamond monitors the mapping at
+ * DAMON's default intervals (-S, -A to change them), with mem_sampling on
+ * for the sampled sets only: -t seconds with its regions traced
+ * (damon:damon_aggregated), to see when and how well it finds the hot
+ * range, then -c seconds untraced, to measure what monitoring alone costs.
+ * One line per run:
  *
- *   damon: ops=O rep=R found_s=F covered_pct=C cold_kib=K kdamond_ms=M
- *	    kdamond_pct=P cost_ms=S samples=N aggregations=A
+ *   damon: ops=O rep=R found_s=F covered_pct=C cold_kib=K aggregations=A
+ *	    kdamond_ms=M kdamond_pct=P cost_ms=S cost_pct=Q samples=N
  *
  * found_s: seconds from "on" to the first aggregation read that found the
  * hot range (at least 90% of it in regions seen accessed, no more cold
  * memory than its size with it), "never" if none did; covered_pct and
- * cold_kib: medians over the aggregations read in the run's second half;
- * kdamond_ms and kdamond_pct: the kdamond's CPU time, and as a share of
- * one CPU over the run; cost_ms: what mem_sampling charged to its CPU
- * budget meanwhile (the samples' interrupts, decoding, kdamond's check);
- * samples: samples that reached the context.
+ * cold_kib: medians over the aggregations read in the traced part's second
+ * half; kdamond_ms and kdamond_pct: the kdamond's CPU time in the untraced
+ * part, and as a share of one CPU; cost_ms and cost_pct: what mem_sampling
+ * charged to its CPU budget meanwhile (the samples' interrupts and
+ * decoding, kdamond's check), summed over the CPUs; samples: samples that
+ * reached the context then.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,7 +43,7 @@
 
 struct options {
 	const char *ops[MAX_OPS];
-	int nr_ops, reps, seconds;
+	int nr_ops, reps, seconds, cost_seconds;
 	unsigned long area_mib, hot_mib;
 	unsigned int sample_us, aggr_us;
 };
@@ -47,7 +51,7 @@ struct options {
 static void bad_usage(const char *name)
 {
 	fprintf(stderr,
-		"usage: %s [-o OPS,OPS] [-r REPS] [-t SECONDS] [-m AREA_MIB] [-h HOT_MIB] [-S SAMPLE_US] [-A AGGR_US]\n",
+		"usage: %s [-o OPS,OPS] [-r REPS] [-t SECONDS] [-c SECONDS] [-m AREA_MIB] [-h HOT_MIB] [-S SAMPLE_US] [-A AGGR_US]\n",
 		name);
 	exit(2);
 }
@@ -57,10 +61,11 @@ static void parse(int argc, char **argv, struct options *o)
 	char *list = NULL, *tok;
 	int c;
 
-	*o = (struct options){ .reps = 3, .seconds = 20, .area_mib = 256,
+	*o = (struct options){ .reps = 3, .seconds = 20, .cost_seconds = 10,
+			       .area_mib = 256,
 			       .hot_mib = 16, .sample_us = 5000,
 			       .aggr_us = 100000 };
-	while ((c = getopt(argc, argv, "o:r:t:m:h:S:A:")) != -1) {
+	while ((c = getopt(argc, argv, "o:r:t:c:m:h:S:A:")) != -1) {
 		switch (c) {
 		case 'o':
 			list = optarg;
@@ -70,6 +75,9 @@ static void parse(int argc, char **argv, struct options *o)
 			break;
 		case 't':
 			o->seconds = atoi(optarg);
+			break;
+		case 'c':
+			o->cost_seconds = atoi(optarg);
 			break;
 		case 'm':
 			o->area_mib = strtoul(optarg, NULL, 10);
@@ -90,7 +98,8 @@ static void parse(int argc, char **argv, struct options *o)
 	for (tok = strtok(list ? list : strdup("vaddr,vaddr-sampled"), ",");
 	     tok && o->nr_ops < MAX_OPS; tok = strtok(NULL, ","))
 		o->ops[o->nr_ops++] = tok;
-	if (o->reps < 1 || o->seconds < 1 || !o->nr_ops || !o->hot_mib ||
+	if (o->reps < 1 || o->seconds < 1 || o->cost_seconds < 1 ||
+	    !o->nr_ops || !o->hot_mib ||
 	    o->area_mib < 4 * o->hot_mib || !o->sample_us ||
 	    o->aggr_us < o->sample_us)
 		bad_usage(argv[0]);
@@ -136,7 +145,7 @@ static int run(const struct options *o, const char *ops, int rep, pid_t child,
 	static double covered[MAX_READS], cold[MAX_READS];
 	static struct damon_snapshot snap;
 	unsigned long hot_size = o->hot_mib << 20;
-	long long cost, samples, cpu_ns = -1;
+	long long cost, samples, cpu_ns;
 	double start, found_s = -1, now;
 	int nr = 0, err;
 	bool sampled = strstr(ops, "sampled");
@@ -149,9 +158,8 @@ static int run(const struct options *o, const char *ops, int rep, pid_t child,
 		return err;
 	}
 	ms_trace_clear();
-	cost = ms_vmstat("mem_sampling_cost_ns");
-	samples = ms_vmstat("damon_sampled_samples");
-	err = ms_write(KDAMOND "state", "on");
+	err = ms_write(DAMON_AGGREGATED "enable", "1") ?: ms_trace_on(true) ?:
+	      ms_write(KDAMOND "state", "on");
 	if (err) {
 		printf("damon: ops=%s rep=%d failed=%d\n", ops, rep, err);
 		return err;
@@ -171,7 +179,17 @@ static int run(const struct options *o, const char *ops, int rep, pid_t child,
 			cold[nr++] = v.cold >> 10;
 		}
 	}
+	/* What monitoring costs, without the trace events read above. */
+	ms_write(DAMON_AGGREGATED "enable", "0");
+	ms_trace_on(false);
+	cost = ms_vmstat("mem_sampling_cost_ns");
+	samples = ms_vmstat("damon_sampled_samples");
 	cpu_ns = damon_kdamond_cpu_ns();
+	start = ms_now();
+	ms_sleep_ms(o->cost_seconds * 1000L);
+	cpu_ns = damon_kdamond_cpu_ns() - cpu_ns;
+	cost = ms_vmstat("mem_sampling_cost_ns") - cost;
+	samples = ms_vmstat("damon_sampled_samples") - samples;
 	now = ms_now();
 	ms_write(KDAMOND "state", "off");
 	printf("damon: ops=%s rep=%d found_s=", ops, rep);
@@ -179,13 +197,12 @@ static int run(const struct options *o, const char *ops, int rep, pid_t child,
 		printf("never");
 	else
 		printf("%.2f", found_s);
-	printf(" covered_pct=%.1f cold_kib=%.0f", median(covered, nr),
-	       median(cold, nr));
+	printf(" covered_pct=%.1f cold_kib=%.0f aggregations=%d",
+	       median(covered, nr), median(cold, nr), nr);
 	printf(" kdamond_ms=%.1f kdamond_pct=%.3f", cpu_ns / 1e6,
 	       100.0 * cpu_ns / ((now - start) * 1e9));
-	printf(" cost_ms=%.1f samples=%lld aggregations=%d\n",
-	       (ms_vmstat("mem_sampling_cost_ns") - cost) / 1e6,
-	       ms_vmstat("damon_sampled_samples") - samples, nr);
+	printf(" cost_ms=%.1f cost_pct=%.3f samples=%lld\n", cost / 1e6,
+	       100.0 * cost / ((now - start) * 1e9), samples);
 	fflush(stdout);
 	return 0;
 }
@@ -220,8 +237,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "damon_bench: the workload did not start\n");
 		return 1;
 	}
-	if (ms_write(NUMAB_SYSCTL, "0") || ms_trace_only(DAMON_AGGREGATED) ||
-	    ms_trace_on(true)) {
+	if (ms_write(NUMAB_SYSCTL, "0") || ms_trace_only(DAMON_AGGREGATED)) {
 		fprintf(stderr, "damon_bench: cannot set NUMA balancing off or trace %s\n",
 			DAMON_AGGREGATED);
 		return 1;

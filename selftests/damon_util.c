@@ -97,15 +97,23 @@ long long damon_kdamond_cpu_ns(void)
 {
 	unsigned long long utime, stime;
 	long long pid = ms_read_long(KDAMOND "pid");
-	char path[64], stat[1024], *p;
+	char path[64], text[4096], *p;
+	double ms;
 
 	if (pid <= 0)
 		return -1;
+	/* To the nanosecond where the scheduler's debug file is there. */
+	snprintf(path, sizeof(path), "/proc/%lld/sched", pid);
+	if (!ms_read(path, text, sizeof(text))) {
+		p = strstr(text, "se.sum_exec_runtime");
+		if (p && sscanf(p, "se.sum_exec_runtime : %lf", &ms) == 1)
+			return ms * 1e6;
+	}
 	snprintf(path, sizeof(path), "/proc/%lld/stat", pid);
-	if (ms_read(path, stat, sizeof(stat)) < 0)
+	if (ms_read(path, text, sizeof(text)) < 0)
 		return -1;
 	/* The fields after the command, which may hold blanks: 14 and 15. */
-	p = strrchr(stat, ')');
+	p = strrchr(text, ')');
 	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
 			 &utime, &stime) != 2)
 		return -1;

@@ -63,7 +63,7 @@ int damon_split_target(unsigned long start, unsigned long end, int nr,
 bool damon_on(void);
 /* Wait up to @seconds for the kdamond to stop; whether it did. */
 bool damon_wait_off(double seconds);
-/* CPU time (user and system) the running kdamond used, in ns; -1 if none. */
+/* CPU time the running kdamond used so far, in ns; -1 if none. */
 long long damon_kdamond_cpu_ns(void);
 /*
  * The last complete aggregation of target 0 in the trace buffer, which is

@@ -10,5 +10,7 @@
 
 reps=$(cmdline_arg msbench.damon_reps 5)
 seconds=$(cmdline_arg msbench.damon_seconds 20)
+# DAMON's default sampling interval, 5 ms, unless told otherwise.
+sample_us=$(cmdline_arg msbench.damon_sample_us 5000)
 /usr/lib/kselftest/mem_sampling/damon_bench -o vaddr,vaddr-sampled \
-	-r "$reps" -t "$seconds" | tee "$OUTBOX/bench-damon.txt"
+	-r "$reps" -t "$seconds" -S "$sample_us" | tee "$OUTBOX/bench-damon.txt"
