@@ -18,11 +18,13 @@ endif
 # Variants of sample mode: sample+EVENT (event_filter), sample~N
 # (min_latency), sample@B (budget in basis points), in that order.
 # The tiered machine compares DAMON's migrate_hot too, with Accessed bits
-# and with samples.
-BENCH_MODES ?= off ideal scan sample$(if $(filter tiered,$(GUEST_TOPOLOGY)), damon damon-sampled)
-BENCH_MODE_PATTERNS := off ideal scan sample sample+% sample~% sample@% damon damon-sampled
+# (damon~N) and with samples (damon-sampled~N), N the hot threshold in
+# sampling intervals of 20 (scripts/guest/lib.sh, damon_tier_start): 1 as
+# in DAMON's tiering examples (5%), 10 (half).
+BENCH_MODES ?= off ideal scan sample$(if $(filter tiered,$(GUEST_TOPOLOGY)), damon~1 damon~10 damon-sampled~1 damon-sampled~10)
+BENCH_MODE_PATTERNS := off ideal scan sample sample+% sample~% sample@% damon damon~% damon-sampled damon-sampled~%
 ifneq ($(filter-out $(BENCH_MODE_PATTERNS),$(BENCH_MODES)),)
-$(error BENCH_MODES: $(filter-out $(BENCH_MODE_PATTERNS),$(BENCH_MODES)): modes are off, ideal, scan, sample and its variants sample+EVENT~LATENCY@BUDGET, and on the tiered machine damon and damon-sampled)
+$(error BENCH_MODES: $(filter-out $(BENCH_MODE_PATTERNS),$(BENCH_MODES)): modes are off, ideal, scan, sample and its variants sample+EVENT~LATENCY@BUDGET, and on the tiered machine damon~N and damon-sampled~N)
 endif
 BENCH_SYSCTLS = $(if $(BENCH_REGION_ORDER),sysctl.kernel.numa_balancing_mem_sampling_region_order=$(BENCH_REGION_ORDER))
 

@@ -67,9 +67,9 @@ COUNTERS = ['numa_hint_faults', 'numa_pte_updates', 'numa_pages_migrated',
 MODES = ('off', 'ideal', 'scan', 'sample')
 # Variants of sample mode (BENCH_MODES): sample+EVENT (event filter),
 # sample~N (minimum latency), sample@B (CPU budget in basis points); and
-# on the tiered machine DAMON's migrate_hot with Accessed bits (damon) or
-# samples (damon-sampled).
-MODE = r'(?:off|ideal|scan|sample(?:\+\w+)?(?:~\d+)?(?:@\d+)?|damon(?:-sampled)?)'
+# on the tiered machine DAMON's migrate_hot with Accessed bits (damon~N) or
+# samples (damon-sampled~N), N its nr_accesses threshold.
+MODE = r'(?:off|ideal|scan|sample(?:\+\w+)?(?:~\d+)?(?:@\d+)?|damon(?:-sampled)?(?:~\d+)?)'
 
 
 def modes_of(runs):

@@ -191,6 +191,13 @@ TEST_F(damon_sets, avail_operations)
 	EXPECT_EQ(0, ms_write(KDAMOND "state", "off"));
 }
 
+/* Commit operations set @ops to the running context: did that stop it? */
+static bool commit_stops(const char *ops)
+{
+	return !damon_write(DAMON_CTX, "operations", ops) &&
+	       !ms_write(KDAMOND "state", "commit") && damon_wait_off(10);
+}
+
 /*
  * Refused, with nothing started: sampling off (-ENODEV), physical
  * addresses not collected for paddr-sampled (-EOPNOTSUPP), two targets of
@@ -220,14 +227,10 @@ TEST_F(damon_sets, refused)
 	 * Switching a running context from or to a sampled set is invalid
 	 * commit input, which stops the kdamond (DAMON's rule for any).
 	 */
-	ASSERT_EQ(0, damon_write(DAMON_CTX, "operations", "vaddr"));
-	EXPECT_EQ(0, ms_write(KDAMOND "state", "commit"));
-	EXPECT_TRUE(damon_wait_off(10));
+	EXPECT_TRUE(commit_stops("vaddr"));
 	ASSERT_EQ(0, ms_write(KDAMOND "state", "on"));
 	ASSERT_TRUE(damon_on());
-	ASSERT_EQ(0, damon_write(DAMON_CTX, "operations", "vaddr-sampled"));
-	EXPECT_EQ(0, ms_write(KDAMOND "state", "commit"));
-	EXPECT_TRUE(damon_wait_off(10));
+	EXPECT_TRUE(commit_stops("vaddr-sampled"));
 	/* A commit within the set is fine. */
 	ASSERT_EQ(0, ms_write(KDAMOND "state", "on"));
 	ASSERT_TRUE(damon_on());

@@ -169,8 +169,8 @@ run_one() {
 	done
 	case $mode in
 	damon*)
-		if ! damon_tier_start "${mode#damon}" "$node"; then
-			echo "unavailable: DAMON ${mode#damon} cannot start" > "$dir/skipped"
+		if ! damon_tier_start "$mode" "$node"; then
+			echo "unavailable: DAMON ($mode) cannot start" > "$dir/skipped"
 			echo "MS-LIVE $w-$mode-$rep skipped: DAMON unavailable"
 			damon_tier_stop
 			set_mode off
@@ -230,33 +230,55 @@ node_phys_range() {
 			      else exit 1 }'
 }
 
-# damon_tier_start SUFFIX NODE: DAMON tiering, "paddr$SUFFIX" (paddr with
-# page table Accessed bits, paddr-sampled with samples: mem_sampling on)
-# over NODE's physical memory, a migrate_hot scheme to node 0 for regions
-# seen accessed in at least half of an aggregation's sampling intervals,
-# at DAMON's default intervals (5 ms, 100 ms).
+# damon_split_target TARGET_DIR START END: the target's regions, START to
+# END in up to 500 regions of a multiple of 2 MiB each.  A physical target
+# given as one region is split only as aggregations pass, and the first
+# ones would migrate all of it.
+damon_split_target() {
+	ds_two=2097152
+	ds_n=$(( ($3 - $2) / ds_two ))
+	[ "$ds_n" -gt 500 ] && ds_n=500
+	[ "$ds_n" -ge 1 ] || return 1
+	ds_step=$(( ($3 - $2) / ds_n / ds_two * ds_two ))
+	echo "$ds_n" > "$1/regions/nr_regions" || return 1
+	ds_i=0
+	while [ $ds_i -lt "$ds_n" ]; do
+		ds_end=$(( $2 + (ds_i + 1) * ds_step ))
+		[ $ds_i -eq $(( ds_n - 1 )) ] && ds_end=$3
+		echo $(( $2 + ds_i * ds_step )) > "$1/regions/$ds_i/start" &&
+		echo "$ds_end" > "$1/regions/$ds_i/end" || return 1
+		ds_i=$(( ds_i + 1 ))
+	done
+}
+
+# damon_tier_start MODE NODE: DAMON tiering over NODE's physical memory in
+# 2 MiB-multiple regions at DAMON's default intervals (5 ms, 100 ms): a
+# migrate_hot scheme to node 0 for regions seen accessed in at least N of
+# an aggregation's 20 sampling intervals.  MODE: damon~N (paddr, page
+# table Accessed bits) or damon-sampled~N (paddr-sampled, mem_sampling
+# on); N is 10 if not given.
 damon_tier_start() {
-	ops=paddr$1
+	dt_ops=paddr dt_min=10
+	case $1 in damon-sampled*) dt_ops=paddr-sampled ;; esac
+	case $1 in *~*) dt_min=${1##*~} ;; esac
 	[ -d $DAMON_KDAMONDS ] || return 1
 	set -- $(node_phys_range "$2") || return 1
-	[ "$ops" = paddr-sampled ] &&
+	[ "$dt_ops" = paddr-sampled ] &&
 		{ echo 1 > /proc/sys/kernel/mem_sampling_enable || return 1; }
-	c=$DAMON_KDAMONDS/0/contexts/0
+	dt_ctx=$DAMON_KDAMONDS/0/contexts/0
+	dt_pattern=$dt_ctx/schemes/0/access_pattern
 	echo 1 > $DAMON_KDAMONDS/nr_kdamonds &&
 	echo 1 > $DAMON_KDAMONDS/0/contexts/nr_contexts &&
-	echo "$ops" > $c/operations &&
-	echo 1 > $c/targets/nr_targets &&
-	echo 1 > $c/targets/0/regions/nr_regions &&
-	echo "$1" > $c/targets/0/regions/0/start &&
-	echo "$2" > $c/targets/0/regions/0/end &&
-	echo 1 > $c/schemes/nr_schemes &&
-	echo migrate_hot > $c/schemes/0/action &&
-	echo 0 > $c/schemes/0/target_nid &&
-	p=$c/schemes/0/access_pattern
-	echo 18446744073709551615 > $p/sz/max &&
-	echo 10 > $p/nr_accesses/min &&
-	echo 4294967295 > $p/nr_accesses/max &&
-	echo 4294967295 > $p/age/max &&
+	echo "$dt_ops" > $dt_ctx/operations &&
+	echo 1 > $dt_ctx/targets/nr_targets &&
+	damon_split_target $dt_ctx/targets/0 "$1" "$2" &&
+	echo 1 > $dt_ctx/schemes/nr_schemes &&
+	echo migrate_hot > $dt_ctx/schemes/0/action &&
+	echo 0 > $dt_ctx/schemes/0/target_nid &&
+	echo 18446744073709551615 > $dt_pattern/sz/max &&
+	echo "$dt_min" > $dt_pattern/nr_accesses/min &&
+	echo 4294967295 > $dt_pattern/nr_accesses/max &&
+	echo 4294967295 > $dt_pattern/age/max &&
 	echo on > $DAMON_KDAMONDS/0/state
 }
 
