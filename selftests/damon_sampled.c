@@ -199,6 +199,34 @@ static bool commit_stops(const char *ops)
 }
 
 /*
+ * A DAMOS scheme of @action for regions seen accessed in at least
+ * @min_accesses sampling intervals of an aggregation, any size and age.
+ */
+static int add_scheme(const char *action, unsigned int min_accesses)
+{
+	return damon_write(DAMON_CTX, "schemes/nr_schemes", "1") ?:
+	       damon_write(DAMON_SCHEME, "action", action) ?:
+	       damon_write(DAMON_SCHEME, "access_pattern/sz/max", ULONG_MAX_TEXT) ?:
+	       damon_write_long(DAMON_SCHEME, "access_pattern/nr_accesses/min",
+				min_accesses) ?:
+	       damon_write(DAMON_SCHEME, "access_pattern/nr_accesses/max",
+			   UINT_MAX_TEXT) ?:
+	       damon_write(DAMON_SCHEME, "access_pattern/age/max", UINT_MAX_TEXT);
+}
+
+/* The scheme's statistic @name ("sz_tried"...), brought up to date. */
+static unsigned long long scheme_stat(const char *name)
+{
+	char path[160], value[32] = "";
+
+	if (ms_write(KDAMOND "state", "update_schemes_stats"))
+		return 0;
+	snprintf(path, sizeof(path), DAMON_SCHEME "stats/%s", name);
+	ms_read(path, value, sizeof(value));
+	return strtoull(value, NULL, 10);
+}
+
+/*
  * Refused, with nothing started: sampling off (-ENODEV), physical
  * addresses not collected for paddr-sampled (-EOPNOTSUPP), two targets of
  * paddr-sampled (-EINVAL); a commit that switches a running context to or
@@ -261,7 +289,8 @@ TEST_F(damon_sets, stops_with_sampling)
 /*
  * vaddr-sampled with exact samples of a child's hot range (512 of 4096
  * pages): found, with no access counted anywhere else than where the
- * regions straddle its edges; the samples are counted.
+ * regions straddle its edges; the samples are counted, and a stat scheme
+ * for accessed regions tries at least the hot range.
  */
 TEST_F(damon_sets, vaddr_exact)
 {
@@ -279,6 +308,7 @@ TEST_F(damon_sets, vaddr_exact)
 	ASSERT_EQ(0, damon_setup("vaddr-sampled", feed.pid, (unsigned long)area,
 				 (unsigned long)area + AREA_PAGES * page_size,
 				 SAMPLE_US, AGGR_US));
+	ASSERT_EQ(0, add_scheme("stat", 1));
 	ASSERT_EQ(0, ms_write(KDAMOND "state", "on"));
 	took = wait_found(hot, hot + HOT_PAGES * page_size, 30, feed_hot,
 			  &feed, &v);
@@ -287,13 +317,16 @@ TEST_F(damon_sets, vaddr_exact)
 		       v.cold >> 10);
 	EXPECT_LE(0, took);
 	EXPECT_LT(0, ms_vmstat(VM_DAMON_SAMPLES) - samples);
+	/* DAMOS acts on what the samples showed. */
+	EXPECT_LE(HOT_PAGES * page_size, scheme_stat("sz_tried"));
 	reap(feed.pid);
 	munmap(area, AREA_PAGES * page_size);
 }
 
 /*
  * A process that is not the target is not counted: the same samples,
- * attributed to the test itself, find nothing.
+ * attributed to the test itself, find nothing, and a stat scheme for
+ * accessed regions tries none.
  */
 TEST_F(damon_sets, vaddr_other_process)
 {
@@ -310,11 +343,13 @@ TEST_F(damon_sets, vaddr_other_process)
 	ASSERT_EQ(0, damon_setup("vaddr-sampled", child, (unsigned long)area,
 				 (unsigned long)area + AREA_PAGES * page_size,
 				 SAMPLE_US, AGGR_US));
+	ASSERT_EQ(0, add_scheme("stat", 1));
 	ASSERT_EQ(0, ms_write(KDAMOND "state", "on"));
 	for (i = 0; i < 500; i++)
 		feed_hot(&feed);
 	ASSERT_LT(0, damon_read_snapshot(&snap));
 	EXPECT_EQ(0, damon_judge(&snap, 0, 0).cold);
+	EXPECT_EQ(0, scheme_stat("nr_tried"));
 	reap(child);
 	munmap(area, AREA_PAGES * page_size);
 }
@@ -450,8 +485,8 @@ TEST_F_TIMEOUT(damon_sets, migrate_hot, 120)
 	unsigned long long pa, lo, hi;
 	int slow = cpuless_node(), i, cold_left;
 	const int nr_cold = 1024;
+	unsigned long long applied;
 	char *raw, *thp, *cold;
-	char applied[32] = "";
 	double start;
 
 	if (slow < 0)
@@ -491,14 +526,8 @@ TEST_F_TIMEOUT(damon_sets, migrate_hot, 120)
 				 SAMPLE_US, AGGR_US));
 	ASSERT_EQ(0, damon_split_target(lo, hi, (hi - lo) / HPAGE_SIZE,
 					HPAGE_SIZE));
-	ASSERT_EQ(0, damon_write(DAMON_CTX, "schemes/nr_schemes", "1"));
-	ASSERT_EQ(0, damon_write(DAMON_SCHEME, "action", "migrate_hot"));
+	ASSERT_EQ(0, add_scheme("migrate_hot", 1));
 	ASSERT_EQ(0, damon_write_long(DAMON_SCHEME, "target_nid", 0));
-	/* A range left alone is [0, 0]: every bound is given. */
-	ASSERT_EQ(0, damon_write(DAMON_SCHEME, "access_pattern/sz/max", ULONG_MAX_TEXT));
-	ASSERT_EQ(0, damon_write(DAMON_SCHEME, "access_pattern/nr_accesses/min", "1"));
-	ASSERT_EQ(0, damon_write(DAMON_SCHEME, "access_pattern/nr_accesses/max", UINT_MAX_TEXT));
-	ASSERT_EQ(0, damon_write(DAMON_SCHEME, "access_pattern/age/max", UINT_MAX_TEXT));
 	ASSERT_EQ(0, ms_write(KDAMOND "state", "on"));
 	start = ms_now();
 	while (ms_node_of(0, thp) != 0 && ms_now() - start < 60)
@@ -506,12 +535,11 @@ TEST_F_TIMEOUT(damon_sets, migrate_hot, 120)
 	ksft_print_msg("migrate_hot: THP on node %d after %.2f s\n",
 		       ms_node_of(0, thp), ms_now() - start);
 	EXPECT_EQ(0, ms_node_of(0, thp));
-	EXPECT_EQ(0, ms_write(KDAMOND "state", "update_schemes_stats"));
-	ms_read(DAMON_SCHEME "stats/sz_applied", applied, sizeof(applied));
-	EXPECT_LE(HPAGE_SIZE, strtoull(applied, NULL, 10));
+	applied = scheme_stat("sz_applied");
+	EXPECT_LE(HPAGE_SIZE, applied);
 	ASSERT_EQ(0, ms_write(KDAMOND "state", "off"));
 	cold_left = ms_pages_on_node(cold, nr_cold, slow);
-	ksft_print_msg("migrate_hot: %d of %d cold pages left on node %d, %s bytes applied\n",
+	ksft_print_msg("migrate_hot: %d of %d cold pages left on node %d, %llu bytes applied\n",
 		       cold_left, nr_cold, slow, applied);
 	EXPECT_EQ(nr_cold, cold_left);
 	munmap(raw, 2 * HPAGE_SIZE);

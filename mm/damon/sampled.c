@@ -102,7 +102,10 @@ struct damon_sampled_ctx {
 	unsigned int nr_keys;
 };
 
-/* Serialises changes of damon_sampled_ctxs and the consumer's registration. */
+/*
+ * Serialises changes of damon_sampled_ctxs and the consumer's registration
+ * (taken before the core's own lock, never inside it).
+ */
 static DEFINE_MUTEX(damon_sampled_lock);
 static LIST_HEAD(damon_sampled_ctxs);
 static unsigned int damon_sampled_nr_ctxs;
@@ -393,26 +396,28 @@ static void damon_sampled_init(struct damon_ctx *ctx)
 	}
 }
 
-/* Samples stop flowing to @ctx and its state goes. */
+/*
+ * Samples stop flowing to @ctx and its state goes.  The last context
+ * unregisters the consumer under damon_sampled_lock, so that a context
+ * starting meanwhile finds it registered or registers it anew.
+ */
 static void damon_sampled_stop(struct damon_ctx *ctx)
 {
 	struct damon_sampled_ctx *sctx;
-	bool last = false;
 
 	mutex_lock(&damon_sampled_lock);
 	sctx = damon_sampled_find(ctx);
 	if (sctx) {
 		list_del_rcu(&sctx->node);
 		WRITE_ONCE(damon_sampled_nr_ctxs, damon_sampled_nr_ctxs - 1);
-		last = !damon_sampled_nr_ctxs;
+		if (!damon_sampled_nr_ctxs)
+			mem_sampling_unregister_consumer(&damon_sampled_consumer);
 	}
 	mutex_unlock(&damon_sampled_lock);
 	if (!sctx)
 		return;
-	if (last)
-		mem_sampling_unregister_consumer(&damon_sampled_consumer);
-	else
-		synchronize_rcu();
+	/* No sample path is queueing to it any more. */
+	synchronize_rcu();
 	damon_sampled_free(sctx);
 }
 
