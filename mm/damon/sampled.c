@@ -69,13 +69,11 @@ struct damon_sampled_buf {
 
 /**
  * struct damon_sampled_mms - the processes a vaddr-sampled context watches.
- * @rcu:	freed after a grace period: the sample path reads it.
  * @nr:		entries in @mm.
  * @mm:		target i's mm at index i, NULL if it had none; each held
  *		with mmgrab(), so no other mm can take its address.
  */
 struct damon_sampled_mms {
-	struct rcu_head rcu;
 	unsigned int nr;
 	struct mm_struct *mm[] __counted_by(nr);
 };
@@ -89,8 +87,8 @@ struct damon_sampled_mms {
  * @mms:	vaddr-sampled: the targets' processes.  Replaced only by the
  *		context's kdamond; read under RCU by the sample path.
  * @bufs:	one buffer per possible CPU.
- * @keys:	where the access check gathers every CPU's keys to sort them.
- * @nr_keys:	room in @keys.
+ * @keys:	where the access check gathers every CPU's keys to sort them:
+ *		room for every CPU's full buffer.
  */
 struct damon_sampled_ctx {
 	struct list_head node;
@@ -99,7 +97,6 @@ struct damon_sampled_ctx {
 	struct damon_sampled_mms __rcu *mms;
 	struct damon_sampled_buf **bufs;
 	u64 *keys;
-	unsigned int nr_keys;
 };
 
 /*
@@ -348,9 +345,8 @@ static struct damon_sampled_ctx *damon_sampled_alloc(struct damon_ctx *ctx,
 	sctx->ctx = ctx;
 	sctx->paddr = paddr;
 	sctx->bufs = kcalloc(nr_cpu_ids, sizeof(*sctx->bufs), GFP_KERNEL);
-	sctx->nr_keys = num_possible_cpus() * DAMON_SAMPLED_BUF_KEYS;
-	sctx->keys = kvmalloc_array(sctx->nr_keys, sizeof(*sctx->keys),
-				    GFP_KERNEL);
+	sctx->keys = kvmalloc_array(num_possible_cpus() * DAMON_SAMPLED_BUF_KEYS,
+				    sizeof(*sctx->keys), GFP_KERNEL);
 	if (!sctx->bufs || !sctx->keys)
 		goto fail;
 	for_each_possible_cpu(cpu) {
