@@ -445,7 +445,10 @@ static struct mm_struct *damon_sampled_get_mm(struct damon_target *t)
 	return mm;
 }
 
-/* Do @mms name the processes of @ctx's targets, in order? */
+/*
+ * Do @mms name the processes of @ctx's targets, in order (the first
+ * DAMON_SAMPLED_MAX_TARGETS, which are all a set holds)?
+ */
 static bool damon_sampled_mms_current(struct damon_ctx *ctx,
 				      struct damon_sampled_mms *mms)
 {
@@ -456,6 +459,8 @@ static bool damon_sampled_mms_current(struct damon_ctx *ctx,
 	damon_for_each_target(t, ctx) {
 		struct mm_struct *mm;
 
+		if (i == DAMON_SAMPLED_MAX_TARGETS)
+			break;
 		if (!mms || i >= mms->nr)
 			return false;
 		mm = damon_sampled_get_mm(t);
