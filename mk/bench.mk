@@ -109,4 +109,6 @@ help-parts::
 	@echo '                 BENCH_MODES="$(BENCH_MODES)"; sample+EVENT~N@B: sample mode with event_filter EVENT,'
 	@echo '                 min_latency N, budget B basis points, each optional)'
 	@echo '                 TOPOLOGY=tiered: the tiered workload, upstream tiering (hint faults) vs tiering'
-	@echo '                 from samples, written to its own part of bench/RESULTS.md'
+	@echo '                 from samples, and DAMON migrate_hot with Accessed bits (damon~N) or samples'
+	@echo '                 (damon-sampled~N), N the hot threshold of 20 intervals; written to its own part'
+	@echo '                 of bench/RESULTS.md'
